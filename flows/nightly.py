@@ -1,0 +1,185 @@
+"""The nightly Prefect flow: discover → read & validate → load → transform → publish.
+
+Tasks only orchestrate; the work is in plain modules (discover, ingest, load, transform,
+warehouse) that tests and notebooks call without Prefect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from flows.discover import Discovery, SourceFile, discover_files, plan_work
+from flows.frameworks import Framework, load_frameworks
+from flows.ingest import PreparedFile, prepare_file
+from flows.load import load_files
+from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, REFERENCE_DIR, SCORECARDS_DIR
+from flows.transform import transform
+from flows.validate import Validator, suite_parameters
+from flows.warehouse import append_rows, area_codes, connect, loaded_files, publish, start_build
+
+IO_RETRIES = {"retries": 2, "retry_delay_seconds": 3}
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    warehouse: str
+    raw_dir: str
+    files_loaded: int = 0
+    files_skipped: int = 0
+    files_rejected: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    files: list[dict] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    data_docs: str | None = None
+
+    @classmethod
+    def from_log(cls, log: pd.DataFrame, **fields) -> "RunSummary":
+        status = log["status"].value_counts() if len(log) else pd.Series(dtype=int)
+        return cls(
+            files_loaded=int(status.get("loaded", 0)),
+            files_skipped=int(status.get("skipped_unchanged", 0)),
+            files_rejected=int(status.get("rejected", 0)),
+            rows_loaded=int(log["rows_loaded"].sum()) if len(log) else 0,
+            rows_quarantined=int(log["rows_quarantined"].sum()) if len(log) else 0,
+            rows_duplicate=int(log["rows_duplicate"].sum()) if len(log) else 0,
+            files=log.drop(columns=["loaded_at"]).to_dict("records") if len(log) else [],
+            **fields,
+        )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@task(name="discover", cache_policy=NO_CACHE, **IO_RETRIES)
+def discover_task(raw_dir: Path) -> Discovery:
+    discovery = discover_files(raw_dir)
+    logger = get_run_logger()
+    logger.info("found %d export(s) in %s", len(discovery.files), raw_dir)
+    for note in discovery.ignored:
+        logger.warning("ignored %s", note)
+    return discovery
+
+
+@task(name="open-build", cache_policy=NO_CACHE, **IO_RETRIES)
+def open_build_task(warehouse: Path, run_id: str, full_refresh: bool) -> tuple[Path, dict[str, str]]:
+    build = start_build(warehouse, run_id, full_refresh)
+    with connect(build) as con:
+        return build, loaded_files(con)
+
+
+@task(name="prepare-validator", cache_policy=NO_CACHE)
+def validator_task(frameworks: list[Framework], reference_dir: Path) -> Validator:
+    return Validator(suite_parameters(area_codes(reference_dir), frameworks))
+
+
+@task(name="read-and-validate", cache_policy=NO_CACHE, task_run_name="read-and-validate {source.file_path}", **IO_RETRIES)
+def read_and_validate_task(source: SourceFile, validator: Validator, position: str) -> PreparedFile:
+    prepared = prepare_file(source.path, source.kind, source.file_path, validator, source.sha256)
+    logger = get_run_logger()
+    if prepared.status == "rejected":
+        logger.warning("[%s] %s rejected: %s", position, source.file_path, prepared.message)
+    else:
+        logger.info(
+            "[%s] %s: %d rows — %d good, %d quarantined, %d duplicate",
+            position, source.file_path, prepared.rows_read, prepared.rows_loaded,
+            prepared.rows_quarantined, prepared.rows_duplicate,
+        )
+    return prepared
+
+
+@task(name="load", cache_policy=NO_CACHE)
+def load_task(build: Path, prepared: list[PreparedFile], skipped: list[tuple[SourceFile, str]], run_id: str) -> pd.DataFrame:
+    log = load_files(build, prepared, skipped, run_id)
+    get_run_logger().info("loaded %d file(s) into the build warehouse; %d unchanged", len(prepared), len(skipped))
+    return log
+
+
+@task(name="transform", cache_policy=NO_CACHE)
+def transform_task(build: Path, frameworks: list[Framework], reference_dir: Path) -> list[str]:
+    models = transform(build, frameworks, reference_dir)
+    get_run_logger().info("built %d SQL models: %s", len(models), ", ".join(models))
+    return models
+
+
+@task(name="publish", cache_policy=NO_CACHE, **IO_RETRIES)
+def publish_task(build: Path, warehouse: Path, summary: RunSummary, started_at: dt.datetime) -> None:
+    with connect(build) as con:
+        append_rows(
+            con,
+            "audit.run_log",
+            pd.DataFrame(
+                [
+                    {
+                        "run_id": summary.run_id,
+                        "started_at": started_at,
+                        "finished_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+                        "status": "completed",
+                        "raw_dir": summary.raw_dir,
+                        "files_loaded": summary.files_loaded,
+                        "files_skipped": summary.files_skipped,
+                        "files_rejected": summary.files_rejected,
+                        "rows_loaded": summary.rows_loaded,
+                        "rows_quarantined": summary.rows_quarantined,
+                        "rows_duplicate": summary.rows_duplicate,
+                    }
+                ]
+            ),
+        )
+    publish(build, warehouse)
+    get_run_logger().info("published %s", warehouse)
+
+
+@task(name="data-docs", cache_policy=NO_CACHE)
+def data_docs_task(validator: Validator, site_dir: Path, run_id: str) -> Path | None:
+    if not validator.results:
+        return None
+    index = validator.write_data_docs(site_dir, run_id)
+    get_run_logger().info("Great Expectations Data Docs: %s", index)
+    return index
+
+
+@flow(name="scorecard-nightly", log_prints=True)
+def nightly(
+    raw_dir: str = str(DEFAULT_RAW_DIR),
+    warehouse: str = str(DEFAULT_WAREHOUSE),
+    full_refresh: bool = False,
+    scorecards_dir: str = str(SCORECARDS_DIR),
+    reference_dir: str = str(REFERENCE_DIR),
+) -> dict:
+    """Load new and changed exports from raw_dir, rebuild the marts and publish the warehouse."""
+    started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    run_id = str(flow_run.get_id() or uuid.uuid4())
+    raw_path, warehouse_path, reference_path = Path(raw_dir), Path(warehouse), Path(reference_dir)
+
+    frameworks = load_frameworks(Path(scorecards_dir))
+    discovery = discover_task(raw_path)
+    build, loaded = open_build_task(warehouse_path, run_id, full_refresh)
+    to_load, skipped_reasons = plan_work(discovery.files, loaded)
+    skipped = [(source, skipped_reasons[source.file_path]) for source in discovery.files if source.file_path in skipped_reasons]
+
+    validator = validator_task(frameworks, reference_path) if to_load else None
+    prepared = [
+        read_and_validate_task(source, validator, f"{number}/{len(to_load)}")
+        for number, source in enumerate(to_load, 1)
+    ]
+    log = load_task(build, prepared, skipped, run_id)
+    transform_task(build, frameworks, reference_path)
+    summary = RunSummary.from_log(
+        log, run_id=run_id, warehouse=str(warehouse_path), raw_dir=str(raw_path), ignored=discovery.ignored
+    )
+    publish_task(build, warehouse_path, summary, started_at)
+    if validator is not None:
+        docs = data_docs_task(validator, warehouse_path.parent / "data-docs", run_id)
+        summary.data_docs = str(docs) if docs else None
+    return summary.as_dict()

@@ -1,0 +1,72 @@
+-- marts.indicator_scores: every indicator of every framework, for each entity and year that has
+-- panel scores or usable evidence, with its final score and the basis of it (GUIDE §4):
+--   agreed     an 'agreed' assessment exists
+--   consensus  sector and public bodies both scored it, the same
+--   disputed   both scored it, differently: no score until the panel agrees
+--   evidence   the indicator's evidence rule suggests a score from a survey measure
+--   missing    none of the above
+CREATE OR REPLACE TABLE marts.indicator_scores AS
+WITH assessed AS (
+    PIVOT (SELECT framework, entity_code, year, indicator_id, assessor, score FROM staging.assessment_scores)
+    ON assessor IN ('sector', 'public_body', 'agreed')
+    USING any_value(score)
+    GROUP BY framework, entity_code, year, indicator_id
+),
+rules AS (
+    SELECT * FROM staging.framework_indicators WHERE evidence_measure IS NOT NULL
+),
+usable_evidence AS (
+    SELECT * FROM marts.evidence_measures WHERE NOT suppressed AND value IS NOT NULL
+),
+scorecards AS (  -- the framework × entity × year combinations to publish
+    SELECT DISTINCT framework, entity_code, year FROM assessed
+    UNION
+    SELECT DISTINCT r.framework, e.entity_code, e.year
+    FROM rules AS r JOIN usable_evidence AS e ON e.measure = r.evidence_measure
+),
+evidence AS (  -- the most recent usable measure no older than the rule allows, scored by its thresholds
+    SELECT s.framework, s.entity_code, s.year, r.indicator_id, e.value AS evidence_value, e.year AS evidence_year,
+           (SELECT max(t.score) FROM staging.evidence_thresholds AS t
+             WHERE t.framework = r.framework AND t.indicator_id = r.indicator_id AND t.from_value <= e.value) AS evidence_score
+    FROM scorecards AS s
+    JOIN rules AS r ON r.framework = s.framework
+    JOIN usable_evidence AS e
+      ON e.measure = r.evidence_measure AND e.entity_code = s.entity_code
+     AND e.year BETWEEN s.year - r.evidence_max_age_years AND s.year
+    QUALIFY row_number() OVER (PARTITION BY s.framework, s.entity_code, s.year, r.indicator_id ORDER BY e.year DESC) = 1
+),
+combined AS (
+    SELECT s.framework, s.entity_code, s.year, i.indicator_id, i.position, i.indicator_text, i.max_points AS max_score,
+           a.sector AS sector_score, a.public_body AS public_body_score, a.agreed AS agreed_score,
+           e.evidence_score, e.evidence_value, e.evidence_year, i.evidence_measure
+    FROM scorecards AS s
+    JOIN staging.framework_indicators AS i ON i.framework = s.framework
+    LEFT JOIN assessed AS a
+      ON a.framework = s.framework AND a.entity_code = s.entity_code AND a.year = s.year AND a.indicator_id = i.indicator_id
+    LEFT JOIN evidence AS e
+      ON e.framework = s.framework AND e.entity_code = s.entity_code AND e.year = s.year AND e.indicator_id = i.indicator_id
+),
+decided AS (
+    SELECT *,
+        CASE
+            WHEN agreed_score IS NOT NULL THEN 'agreed'
+            WHEN sector_score IS NOT NULL AND public_body_score IS NOT NULL AND sector_score = public_body_score THEN 'consensus'
+            WHEN sector_score IS NOT NULL AND public_body_score IS NOT NULL THEN 'disputed'
+            WHEN evidence_score IS NOT NULL THEN 'evidence'
+            ELSE 'missing'
+        END AS basis
+    FROM combined
+)
+SELECT
+    framework, entity_code, year, indicator_id, position, indicator_text,
+    CASE basis
+        WHEN 'agreed' THEN agreed_score
+        WHEN 'consensus' THEN sector_score
+        WHEN 'evidence' THEN evidence_score
+    END::TINYINT AS score,
+    max_score, basis,
+    sector_score::TINYINT AS sector_score, public_body_score::TINYINT AS public_body_score,
+    agreed_score::TINYINT AS agreed_score, evidence_score::TINYINT AS evidence_score,
+    evidence_measure, evidence_value, evidence_year
+FROM decided
+ORDER BY framework, entity_code, year, position;
