@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -127,5 +128,21 @@ def main(argv: list[str] | None = None) -> int:
     return {"run": command_run, "validate": command_validate}[args.command](args)
 
 
+def entry_point() -> None:
+    """Console script. After a flow run, DuckDB's bindings print pages of spurious "nanobind: leaked
+    instance" warnings while the interpreter tears down Prefect's objects; once the flow has returned
+    and Prefect's log queue is drained there is nothing left to clean up, so exit straight away."""
+    status = main()
+    try:
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=10)
+    except ImportError:
+        pass
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry_point()

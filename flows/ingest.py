@@ -46,6 +46,8 @@ class PreparedFile:
 
 def records_as_json(frame: pd.DataFrame) -> pd.Series:
     """Each row's original values as one JSON object (vectorised through pandas' JSON writer)."""
+    if len(frame.columns) == 0:
+        return pd.Series("{}", dtype="str", index=frame.index)
     if frame.empty:
         return pd.Series([], dtype="str", index=frame.index)
     lines = frame.to_json(orient="records", lines=True, force_ascii=False).replace("\\/", "/").splitlines()

@@ -57,12 +57,15 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def sniff_delimiter(header_line: str) -> str:
-    """The delimiter that splits the header row into the most cells (quotes respected)."""
+    """The delimiter that splits the header row into the most cells, quotes respected: a split that
+    leaves a quote inside a cell cut a quoted name apart, so it does not count."""
     best, best_cells = ",", 0
     for delimiter in DELIMITERS:
-        cells = len(next(csv.reader([header_line], delimiter=delimiter), []))
-        if cells > best_cells:
-            best, best_cells = delimiter, cells
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        if any('"' in cell for cell in cells):
+            continue
+        if len(cells) > best_cells:
+            best, best_cells = delimiter, len(cells)
     return best
 
 

@@ -88,29 +88,38 @@ def expectation_column(kwargs: dict) -> str:
 
 
 class Validator:
-    """One GX context and one suite per kind, reused for every file of a run (single thread)."""
+    """One GX context and one suite per kind, reused for every file of a run (single thread).
+
+    GX is imported and set up on the first validation, so runs in which no file gets that far
+    (nothing new, or only files rejected at the header) do not pay for it."""
 
     def __init__(self, parameters: dict, expectations_dir: Path = EXPECTATIONS_DIR):
-        self.context = make_context()
         self.parameters = parameters
-        self.suites = {kind: load_suite(expectations_dir / f"{kind}.json") for kind in KINDS}
-        source = self.context.data_sources.add_pandas("exports")
-        self.batches = {
-            kind: source.add_dataframe_asset(kind).add_batch_definition_whole_dataframe("file") for kind in KINDS
-        }
+        self.expectations_dir = expectations_dir
         self.results: list[tuple[str, object]] = []  # (file label, suite result) for Data Docs
+        self._gx = None
+
+    def gx(self):
+        if self._gx is None:
+            context = make_context()
+            suites = {kind: load_suite(self.expectations_dir / f"{kind}.json") for kind in KINDS}
+            source = context.data_sources.add_pandas("exports")
+            batches = {kind: source.add_dataframe_asset(kind).add_batch_definition_whole_dataframe("file") for kind in KINDS}
+            self._gx = (context, suites, batches)
+        return self._gx
 
     def validate(self, frame: pd.DataFrame, kind: str, label: str = "") -> list[Failure]:
         """Validate a normalised frame that has a `row_number` column; return the failed expectations."""
         from great_expectations.validator.v1_validator import Validator as GXValidator
 
+        _, suites, batches = self.gx()
         frame = frame.reset_index(drop=True)  # positions in GX results index this frame
         validator = GXValidator(
-            batch_definition=self.batches[kind],
+            batch_definition=batches[kind],
             batch_parameters={"dataframe": frame},
             result_format=COMPLETE_POSITIONAL,
         )
-        result = validator.validate_expectation_suite(self.suites[kind], self.parameters)
+        result = validator.validate_expectation_suite(suites[kind], self.parameters)
         self.results.append((label or kind, result))
         row_numbers = frame["row_number"].to_numpy()
         failures = []

@@ -1,0 +1,51 @@
+"""Shared fixtures. Tests use plain functions and tmp_path DuckDB files; the few that need the real
+Prefect flow share one Prefect test harness (a temporary local server) per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.frameworks import load_frameworks
+from flows.paths import PROJECT_ROOT, SCORECARDS_DIR
+from flows.validate import Validator, suite_parameters
+from flows.warehouse import area_codes
+
+DEMO_RAW = PROJECT_ROOT / "raw"
+REAL_EXPORTS = Path(__file__).parent / "fixtures" / "real-exports"
+
+
+@pytest.fixture(scope="session")
+def frameworks():
+    return load_frameworks(SCORECARDS_DIR)
+
+
+@pytest.fixture(scope="session")
+def validator(frameworks):
+    return Validator(suite_parameters(area_codes(), frameworks))
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """A real Prefect API (temporary local server) for the tests that run the flow."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def demo_raw(tmp_path) -> Path:
+    """A private copy of the demo exports, so a test may add, change or remove files."""
+    raw = tmp_path / "raw"
+    shutil.copytree(DEMO_RAW, raw, ignore=shutil.ignore_patterns("README.md"))
+    return raw
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: str = ",", encoding: str = "utf-8", newline: str = "\n") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [delimiter.join(header)] + [delimiter.join(row) for row in rows]
+    path.write_bytes((newline.join(lines) + newline).encode(encoding))
+    return path

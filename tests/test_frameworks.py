@@ -1,0 +1,47 @@
+import re
+
+import pytest
+import yaml
+
+from flows.frameworks import FrameworkError, load_frameworks, parse_framework, threshold_table
+from flows.paths import PROJECT_ROOT
+
+SEED = PROJECT_ROOT / "tests" / "fixtures" / "compact-scorecard-thriving-sector.txt"
+
+
+def test_compact_scorecard_has_the_seeds_17_indicators_in_order(frameworks):
+    (compact,) = [f for f in frameworks if f.id == "compact_thriving_sector"]
+    assert compact.indicator_ids == [f"TS{i:02d}" for i in range(1, 18)]
+    assert compact.points_per_indicator * len(compact.indicators) == 51
+    seed = SEED.read_text(encoding="utf-8")
+    for indicator in compact.indicators:
+        assert indicator["text"] in seed
+    texts = [i["text"] for i in compact.indicators]
+    assert sorted(texts, key=seed.index) == texts
+    assert compact.indicators[9]["evidence"]["measure"] == "ni7_pct_positive"
+
+
+def test_thresholds_table(frameworks):
+    table = threshold_table(frameworks)
+    ts10 = table[table.indicator_id == "TS10"]
+    assert ts10[["from_value", "score"]].values.tolist() == [[0, 0], [15, 1], [25, 2], [35, 3]]
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ({"id": "x", "name": "X", "points_per_indicator": 3}, "missing 'indicators'"),
+        ({"id": "x", "name": "X", "points_per_indicator": 3, "indicators": [{"id": "A", "text": "a"}, {"id": "A", "text": "b"}]}, "appears twice"),
+        ({"id": "x", "name": "X", "points_per_indicator": 3, "indicators": [{"id": "A", "text": "a", "evidence": {"measure": "nope", "thresholds": []}}]}, "evidence measure"),
+        ({"id": "x", "name": "X", "points_per_indicator": 3, "indicators": [{"id": "A", "text": "a", "evidence": {"measure": "ni7_pct_positive", "thresholds": [{"from": 20, "score": 1}, {"from": 10, "score": 2}]}}]}, "ascending"),
+        ({"id": "x", "name": "X", "points_per_indicator": 3, "indicators": [{"id": "A", "text": "a", "evidence": {"measure": "ni7_pct_positive", "thresholds": [{"from": 0, "score": 4}]}}]}, "0 to 3"),
+    ],
+)
+def test_malformed_frameworks_are_reported(tmp_path, document, message):
+    with pytest.raises(FrameworkError, match=re.escape(message)):
+        parse_framework(document, tmp_path / "x.yaml")
+
+
+def test_a_user_can_add_a_framework_file(tmp_path):
+    (tmp_path / "mine.yaml").write_text(yaml.safe_dump({"id": "mine", "name": "Mine", "points_per_indicator": 2, "indicators": [{"id": "M1", "text": "One"}]}))
+    assert [f.id for f in load_frameworks(tmp_path)] == ["mine"]

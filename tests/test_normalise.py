@@ -1,0 +1,42 @@
+import pandas as pd
+
+from flows.kinds import get_kind
+from flows.normalise import normalise_agreement, normalise_category, normalise_frame, normalise_influence, normalise_scale, normalise_year
+
+
+def values(series):
+    return [None if pd.isna(value) else value for value in series]
+
+
+def test_influence_labels_become_codes_in_any_case_and_apostrophe():
+    raw = pd.Series([" Very positive", "POSITIVE", "Neither positive nor negative", "no influence", "Negative ",
+                     "very  negative", "Don’t know", "don't KNOW", "", None, "3", "2.0", "Maybe"], dtype="str")
+    assert values(normalise_influence(raw)) == ["1", "2", "3", "3", "4", "5", None, None, None, None, "3", "2", "Maybe"]
+
+
+def test_agreement_labels_and_unknown_values_left_for_validation():
+    raw = pd.Series(["Strongly agree", "agree", "Neither agree nor disagree", "Disagree", "strongly disagree", "Not sure", "6"], dtype="str")
+    assert values(normalise_agreement(raw)) == ["5", "4", "3", "2", "1", None, "6"]
+
+
+def test_academic_years_become_start_year():
+    raw = pd.Series(["2010", "2010/11", "2010-11", " 2010 - 2011", "2010.0", "20x0", "10/11"], dtype="str")
+    assert values(normalise_year(raw)) == ["2010", "2010", "2010", "2010", "2010", "20x0", "10/11"]
+
+
+def test_scales_and_categories():
+    assert values(normalise_scale(pd.Series(["7", "7.0", " 10", "Don't know", "seven"], dtype="str"))) == ["7", "7", "10", None, "seven"]
+    assert values(normalise_category(pd.Series(["Public body", "SECTOR", "public-body"], dtype="str"))) == ["public_body", "sector", "public_body"]
+
+
+def test_normalise_frame_keeps_shape_and_index():
+    kind = get_kind("ni7")
+    frame = pd.DataFrame(
+        {"respondent_id": [" a1 "], "area_code": ["e06000023"], "survey_year": ["2008/09"], "influence": ["Positive"],
+         "weight": [" 1.5"], "org_type": [" Charity "], "income_band": [None], "funding_satisfaction": ["Agree"]},
+        index=[7], dtype="str",
+    )
+    normalised = normalise_frame(frame, kind)
+    assert normalised.index.tolist() == [7]
+    assert normalised.iloc[0].tolist()[:6] == ["a1", "E06000023", "2008", "2", "1.5", "Charity"]
+    assert normalised.loc[7, "funding_satisfaction"] == "4"

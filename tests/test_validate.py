@@ -1,0 +1,67 @@
+import json
+
+import pandas as pd
+import pytest
+
+from flows.kinds import KINDS
+from flows.paths import EXPECTATIONS_DIR
+from flows.validate import quarantine_reasons
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_suite_states_the_template(kind):
+    suite = json.loads((EXPECTATIONS_DIR / f"{kind}.json").read_text())
+    exists = {e["kwargs"]["column"] for e in suite["expectations"] if e["type"] == "expect_column_to_exist"}
+    assert exists == set(KINDS[kind].required)
+    covered = {e["kwargs"].get("column") for e in suite["expectations"]}
+    coded = {c for c, domain in KINDS[kind].domains.items() if domain not in {"text"}}
+    assert coded <= covered, "every coded column has a rule"
+    unique = [e for e in suite["expectations"] if e["type"] == "expect_compound_columns_to_be_unique"]
+    assert unique and unique[0]["kwargs"]["column_list"] == list(KINDS[kind].key)
+    assert all(e["meta"]["reason"] for e in suite["expectations"])
+
+
+def ni7_frame(rows):
+    columns = ["row_number", *KINDS["ni7"].columns]
+    frame = pd.DataFrame(rows, columns=columns).astype({c: "str" for c in columns[1:]})
+    return frame
+
+
+def test_good_rows_pass(validator):
+    frame = ni7_frame([[1, "a", "E06000023", "2010", "1", "1.5", None, None, "4"],
+                       [2, "b", "E10000006", "2008", None, None, None, None, None]])  # abolished county, don't know
+    assert validator.validate(frame, "ni7") == []
+
+
+def test_every_reason_of_a_bad_row_is_listed(validator):
+    frame = ni7_frame([[1, "a", "E06000023", "2010", "1", "1", None, None, None],
+                       [2, None, "E06999999", "20x0", "9", "-1", None, None, "7"],
+                       [3, "c", "E06000023", "2010", "2", "0", None, None, None],
+                       [4, "c", "E06000023", "2010", "3", "1", None, None, None]])
+    failures = validator.validate(frame, "ni7")
+    failed = {(f.column, tuple(sorted(f.row_numbers))) for f in failures}
+    assert ("respondent_id", (2,)) in failed
+    assert ("area_code", (2,)) in failed
+    assert ("survey_year", (2,)) in failed
+    assert ("influence", (2,)) in failed
+    assert ("weight", (2, 3)) in failed
+    assert ("funding_satisfaction", (2,)) in failed
+    assert ("respondent_id + area_code + survey_year", (3, 4)) in failed
+    reasons = quarantine_reasons(failures, frame)
+    assert sorted(reasons.index) == [2, 3, 4]
+    assert reasons[2].count(";") == 5  # six reasons for row 2
+    assert "(got 'E06999999')" in reasons[2] and "(got '9')" in reasons[2]
+
+
+def test_assessment_indicator_must_belong_to_its_framework(validator):
+    columns = ["row_number", *KINDS["assessment"].columns]
+    frame = pd.DataFrame(
+        [[1, "compact_thriving_sector", "E06000023", "2010", "TS17", "sector", "3", None],
+         [2, "compact_thriving_sector", "E06000023", "2010", "TS18", "sector", "3", None],
+         [3, "no_such_framework", "E06000023", "2010", "TS01", "agreed", "4", None]],
+        columns=columns,
+    ).astype({c: "str" for c in columns[1:]})
+    reasons = quarantine_reasons(validator.validate(frame, "assessment"), frame)
+    assert sorted(reasons.index) == [2, 3]
+    assert "not an indicator of that framework" in reasons[2]
+    assert "not a known scorecard framework" in reasons[3] and "score must be" in reasons[3]
