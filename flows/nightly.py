@@ -168,17 +168,21 @@ def nightly(
     to_load, skipped_reasons = plan_work(discovery.files, loaded)
     skipped = [(source, skipped_reasons[source.file_path]) for source in discovery.files if source.file_path in skipped_reasons]
 
-    validator = validator_task(frameworks, reference_path) if to_load else None
-    prepared = [
-        read_and_validate_task(source, validator, f"{number}/{len(to_load)}")
-        for number, source in enumerate(to_load, 1)
-    ]
-    log = load_task(build, prepared, skipped, run_id)
-    transform_task(build, frameworks, reference_path)
-    summary = RunSummary.from_log(
-        log, run_id=run_id, warehouse=str(warehouse_path), raw_dir=str(raw_path), ignored=discovery.ignored
-    )
-    publish_task(build, warehouse_path, summary, started_at)
+    try:
+        validator = validator_task(frameworks, reference_path) if to_load else None
+        prepared = [
+            read_and_validate_task(source, validator, f"{number}/{len(to_load)}")
+            for number, source in enumerate(to_load, 1)
+        ]
+        log = load_task(build, prepared, skipped, run_id)
+        transform_task(build, frameworks, reference_path)
+        summary = RunSummary.from_log(
+            log, run_id=run_id, warehouse=str(warehouse_path), raw_dir=str(raw_path), ignored=discovery.ignored
+        )
+        publish_task(build, warehouse_path, summary, started_at)
+    except BaseException:
+        build.unlink(missing_ok=True)  # never published; the last published warehouse stands
+        raise
     if validator is not None:
         docs = data_docs_task(validator, warehouse_path.parent / "data-docs", run_id)
         summary.data_docs = str(docs) if docs else None

@@ -58,7 +58,7 @@ decided AS (
     FROM combined
 )
 SELECT
-    framework, entity_code, year, indicator_id, position, indicator_text,
+    framework, entity_code, year, indicator_id, indicator_text,
     CASE basis
         WHEN 'agreed' THEN agreed_score
         WHEN 'consensus' THEN sector_score
@@ -67,6 +67,6 @@ SELECT
     max_score, basis,
     sector_score::TINYINT AS sector_score, public_body_score::TINYINT AS public_body_score,
     agreed_score::TINYINT AS agreed_score, evidence_score::TINYINT AS evidence_score,
-    evidence_measure, evidence_value, evidence_year
+    evidence_measure, evidence_value, evidence_year, position
 FROM decided
 ORDER BY framework, entity_code, year, position;

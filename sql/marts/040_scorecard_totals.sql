@@ -31,14 +31,14 @@ changes AS (
 )
 SELECT
     w.framework, w.entity_code, w.year, w.total_score, w.max_score, w.indicators_scored, w.indicators_disputed,
-    w.previous_year,
     CASE WHEN w.previous_year IS NOT NULL THEN coalesce(c.change, 0) END AS change,
     CASE
         WHEN w.previous_year IS NULL THEN 'first year'
         WHEN coalesce(c.change, 0) > 0 THEN 'improving'
         WHEN coalesce(c.change, 0) < 0 THEN 'declining'
         ELSE 'no change'
-    END AS direction_of_travel
+    END AS direction_of_travel,
+    w.previous_year   -- the year compared with
 FROM with_previous AS w
 LEFT JOIN changes AS c USING (framework, entity_code, year)
 ORDER BY framework, entity_code, year;
