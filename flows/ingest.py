@@ -27,7 +27,7 @@ class PreparedFile:
     file_path: str  # as recorded in the warehouse: relative to the raw folder
     kind: str
     sha256: str
-    status: str  # 'loaded' (ready to load) or 'rejected'
+    status: str  # 'loaded' (ready to load), 'rejected', or 'skipped_unchanged' (not read this run)
     message: str = ""
     rows_read: int = 0
     rows_duplicate: int = 0

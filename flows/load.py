@@ -15,22 +15,6 @@ from flows.ingest import PreparedFile, load_log_row, quarantine_rows, staging_ro
 from flows.warehouse import append_rows, connect, replace_file_rows
 
 
-def skipped_log_row(source: SourceFile, reason: str, run_id: str, loaded_at: dt.datetime) -> dict:
-    return {
-        "run_id": run_id,
-        "file_path": source.file_path,
-        "file_sha256": source.sha256,
-        "kind": source.kind,
-        "status": "skipped_unchanged",
-        "rows_read": 0,
-        "rows_loaded": 0,
-        "rows_quarantined": 0,
-        "rows_duplicate": 0,
-        "message": reason,
-        "loaded_at": loaded_at,
-    }
-
-
 def load_files(
     build: Path,
     prepared: list[PreparedFile],
@@ -40,14 +24,16 @@ def load_files(
     """Write every prepared file (replacing what an earlier version of it left) and the run's load
     log in one transaction; return this run's load_log rows."""
     loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    log = [load_log_row(file, run_id, loaded_at) for file in prepared]
-    log += [skipped_log_row(source, reason, run_id, loaded_at) for source, reason in skipped]
-    log_frame = pd.DataFrame(log)
+    unchanged = [
+        PreparedFile(file_path=source.file_path, kind=source.kind, sha256=source.sha256, status="skipped_unchanged", message=reason)
+        for source, reason in skipped
+    ]
+    log = pd.DataFrame([load_log_row(file, run_id, loaded_at) for file in prepared + unchanged])
     with connect(build) as con:
         con.execute("BEGIN TRANSACTION")
         for file in prepared:
             replace_file_rows(con, file.kind, file.file_path, staging_rows(file, run_id), quarantine_rows(file, run_id))
-        if len(log_frame):
-            append_rows(con, "audit.load_log", log_frame)
+        if len(log):
+            append_rows(con, "audit.load_log", log)
         con.execute("COMMIT")
-    return log_frame
+    return log

@@ -432,6 +432,22 @@ class PrefectServer:
             time.sleep(0.5)
         raise RuntimeError(f"prefect server not healthy after {timeout:.0f} s: {self.tail()}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the server's processes (its session), from /proc."""
+        if self.process is None:
+            return 0.0
+        total, tick = 0, os.sysconf("SC_CLK_TCK")
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == self.process.pid:  # session id: everything `prefect server start` started
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / tick
+
     def tail(self, lines: int = 15) -> str:
         try:
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
@@ -459,6 +475,7 @@ def describe_child_run(name: str, run: dict) -> str:
         f"  {name:<14} {run['wall_s']:>8.2f} s wall (python start + imports {run['import_s']:.2f} s, "
         f"flow call {run['flow_s']:.2f} s, log drain + exit {run['wall_s'] - run['import_s'] - run['flow_s']:.2f} s), "
         f"peak RSS {run['peak_rss_mb']:,.0f} MB"
+        + (f", Prefect server CPU meanwhile {run['server_cpu_s']:.2f} s" if "server_cpu_s" in run else "")
     )
     return text + (f"\n{'':<17}{run['summary']}" if "summary" in run else "")
 
@@ -483,7 +500,9 @@ def flow_runs_with_server(workdir: Path, raw_dir: Path, warehouse: Path, repeats
             plan += [(f"nothing-new#{number}", nightly_args), (f"trivial#{number}", ["trivial"])]
         runs = {}
         for name, args in plan:
+            server_cpu = server.cpu_seconds()
             run = run_child(workdir, name.replace("#", "-"), args, env)
+            run["server_cpu_s"] = server.cpu_seconds() - server_cpu
             runs[name] = {"seconds": run["wall_s"], **run}
             log(describe_child_run(name, run))
         result = {"full": runs["full"], "warm-up": runs["warm-up"]}
