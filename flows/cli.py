@@ -129,19 +129,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry_point() -> None:
-    """Console script. After a flow run, DuckDB's bindings print pages of spurious "nanobind: leaked
-    instance" warnings while the interpreter tears down Prefect's objects; once the flow has returned
-    and Prefect's log queue is drained there is nothing left to clean up, so exit straight away."""
+    """Console script. At interpreter shutdown after a flow run, DuckDB's bindings print pages of
+    spurious "nanobind: leaked instance" warnings while Prefect's objects are torn down. Once the
+    command has finished and flushed its output, stderr is pointed at /dev/null so the normal
+    shutdown (which also stops Prefect's temporary server) runs quietly."""
     status = main()
-    try:
-        from prefect.logging.handlers import APILogWorker
-
-        APILogWorker.drain_all(timeout=10)
-    except ImportError:
-        pass
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(status)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -12,11 +12,17 @@ met). What it does, all in a work folder (a temporary one, removed afterwards un
  2. baseline: DuckDB alone reads the same CSV files into a table of a fresh DuckDB file;
  3. stage split: the pipeline's plain functions in flow order, without Prefect, on a fresh
     warehouse, each stage timed (prepare_file further split into read / map / normalise / GX ...);
- 4. the real Prefect flow `flows.nightly.nightly` against one long-lived local Prefect server: a
-    full run on a fresh warehouse, a second run with nothing new, and a trivial one-task flow, each
-    in its own child Python process, timed from spawn to exit (what a user of `scorecard run` sees);
- 5. the peak RSS of the full flow run's process;
+ 4. the real Prefect flow `flows.nightly.nightly` against one long-lived local Prefect server
+    (`prefect server start`, PREFECT_HOME in the work folder): an untimed warm-up flow, a full run
+    on a fresh warehouse, then --repeats interleaved pairs of a run with nothing new and a trivial
+    one-task flow (medians used). Each run is its own child Python process, timed from spawn to
+    exit (what a user of `scorecard run` sees). If the server cannot be started (or with
+    --in-process) the runs happen in-process in one child instead, with Prefect's temporary server,
+    and the output says so;
+ 5. the peak RSS of the full flow run's process (its VmHWM: see run_child for why not ru_maxrss);
  6. a summary table with the targets and whether each is met.
+
+Stages 2 and 3 run in this process; stage 4 in child processes.
 """
 
 from __future__ import annotations
@@ -350,6 +356,16 @@ CHILD = textwrap.dedent(
         result["error"] = traceback.format_exc()
         status = 1
     result["peak_rss_kb"] = peak_rss_kb()
+    if "prefect.server.api.server" in sys.modules:
+        # Without PREFECT_API_URL, Prefect ran its temporary server as a uvicorn subprocess that it
+        # stops at exit (atexit); os._exit below skips that, so stop it here or it is left running.
+        try:
+            from prefect.server.api.server import SubprocessASGIServer
+
+            for server in list(SubprocessASGIServer._instances.values()):
+                server.stop()
+        except Exception as error:
+            result["server_stop_error"] = repr(error)
     with open(out, "w") as handle:
         json.dump(result, handle)
     sys.stdout.flush()
@@ -399,6 +415,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class ServerUnavailable(RuntimeError):
+    """The long-lived Prefect server could not be started: fall back to in-process runs."""
+
+
 class PrefectServer:
     """`prefect server start` from the venv as a subprocess (own session, so its workers stop with it)."""
 
@@ -416,13 +436,16 @@ class PrefectServer:
         env.pop("PREFECT_API_URL", None)
         self._log = open(self.log_path, "wb")
         started = time.perf_counter()
-        self.process = subprocess.Popen(
-            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(self.port), "--analytics-off"],
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-        )
+        try:
+            self.process = subprocess.Popen(
+                [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(self.port), "--analytics-off"],
+                stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+            )
+        except OSError as error:
+            raise ServerUnavailable(f"cannot run {prefect}: {error}") from error
         while time.perf_counter() - started < timeout:
             if self.process.poll() is not None:
-                raise RuntimeError(f"prefect server exited with status {self.process.returncode}: {self.tail()}")
+                raise ServerUnavailable(f"prefect server exited with status {self.process.returncode}: {self.tail()}")
             try:
                 with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
                     if response.status == 200:
@@ -430,7 +453,7 @@ class PrefectServer:
             except OSError:
                 pass
             time.sleep(0.5)
-        raise RuntimeError(f"prefect server not healthy after {timeout:.0f} s: {self.tail()}")
+        raise ServerUnavailable(f"prefect server not healthy after {timeout:.0f} s: {self.tail()}")
 
     def cpu_seconds(self) -> float:
         """CPU time (user + system) used so far by the server's processes (its session), from /proc."""
@@ -511,7 +534,8 @@ def flow_runs_with_server(workdir: Path, raw_dir: Path, warehouse: Path, repeats
         return {"mode": "server", "runs": result}
     finally:
         server.stop()
-        log(f"  Prefect server stopped (exit status {server.process.returncode if server.process else None})")
+        if server.process is not None:
+            log(f"  Prefect server stopped (exit status {server.process.returncode})")
 
 
 def flow_runs_in_process(workdir: Path, raw_dir: Path, warehouse: Path, repeats: int, why: str) -> dict:
@@ -673,8 +697,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     else:
         try:
             flows_result = flow_runs_with_server(workdir, flow_raw, flow_warehouse, args.repeats)
-        except Exception as error:  # noqa: BLE001 - any failure of the server approach → fallback
-            log(f"  the Prefect server approach failed: {type(error).__name__}: {error}")
+        except ServerUnavailable as error:  # a failing flow run is reported, not retried another way
+            log(f"  the Prefect server could not be started: {error}")
             shutil.rmtree(flow_warehouse.parent, ignore_errors=True)
             flows_result = flow_runs_in_process(workdir, flow_raw, flow_warehouse, args.repeats, "server approach failed")
 

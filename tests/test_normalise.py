@@ -40,3 +40,12 @@ def test_normalise_frame_keeps_shape_and_index():
     assert normalised.index.tolist() == [7]
     assert normalised.iloc[0].tolist()[:6] == ["a1", "E06000023", "2008", "2", "1.5", "Charity"]
     assert normalised.loc[7, "funding_satisfaction"] == "4"
+
+
+def test_normalising_distinct_values_once_gives_the_same_result():
+    from flows.normalise import on_distinct_values
+
+    raw = pd.Series(["Agree", None, "agree ", "Don't know", "Agree", "7.0", None, "Maybe"] * 50, dtype="str")
+    assert values(on_distinct_values(normalise_agreement, raw)) == values(normalise_agreement(raw))
+    empty = pd.Series([None, None, None], dtype="str")
+    assert values(on_distinct_values(normalise_scale, empty)) == [None, None, None]
