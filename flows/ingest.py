@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from flows.kinds import get_kind
-from flows.mapping import RejectedFile, canonical_name, map_columns
+from flows.mapping import Mapping, RejectedFile, canonical_name, map_columns, mapping_for
 from flows.normalise import normalise_frame
 from flows.read import UnreadableFile, file_sha256, read_export
 from flows.validate import Validator, quarantine_reasons
@@ -34,6 +34,8 @@ class PreparedFile:
     good: pd.DataFrame = field(default_factory=pd.DataFrame)  # canonical columns + row_number
     quarantine: pd.DataFrame = field(default_factory=pd.DataFrame)  # row_number, reasons, record
     dropped_columns: list[str] = field(default_factory=list)
+    personal_dropped: list[str] = field(default_factory=list)
+    tool: str | None = None
 
     @property
     def rows_quarantined(self) -> int:
@@ -54,24 +56,39 @@ def records_as_json(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(lines, index=frame.index, dtype="str")
 
 
-def prepare_file(path: Path, kind_name: str, file_path: str, validator: Validator, sha256: str | None = None) -> PreparedFile:
-    """Read, map, normalise and validate one export. Never raises for bad input: a file that cannot
-    be used at all comes back 'rejected' with the reason."""
+def prepare_file(
+    path: Path,
+    kind_name: str,
+    file_path: str,
+    validator: Validator,
+    sha256: str | None = None,
+    mappings: list[Mapping] = (),
+) -> PreparedFile:
+    """Read, map, normalise and validate one export, with the mapping whose `files` patterns match
+    `file_path` (if any). Never raises for bad input: a file that cannot be used at all comes back
+    'rejected' with the reason."""
     kind = get_kind(kind_name)
     sha256 = sha256 or file_sha256(path)
     prepared = PreparedFile(file_path=file_path, kind=kind.name, sha256=sha256, status="loaded")
     try:
-        export = read_export(path)
+        mapping, mapping_problem = mapping_for(file_path, kind.name, list(mappings)), None
+    except RejectedFile as problem:
+        mapping, mapping_problem = None, problem
+    try:
+        export = read_export(path, tuple(mapping.personal) if mapping else (), mapping.date_order if mapping else None)
     except UnreadableFile as error:
         prepared.status, prepared.message = "rejected", str(error)
         return prepared
     prepared.rows_read = len(export.frame)
+    prepared.tool = export.layout.tool
     try:
-        mapped = map_columns(export.frame, kind)
+        if mapping_problem:
+            raise mapping_problem
+        mapped = map_columns(export, kind, mapping)
     except RejectedFile as error:
         # Every row of a rejected file is quarantined with the file's reason, so it is accounted for.
         prepared.status, prepared.message = "rejected", str(error)
-        kept = [header for header in export.frame.columns if canonical_name(header) in kind.columns]
+        kept = [name for name in export.frame.columns if canonical_name(name) in kind.columns]
         prepared.quarantine = pd.DataFrame(
             {
                 "row_number": pd.RangeIndex(1, prepared.rows_read + 1),
@@ -81,23 +98,30 @@ def prepare_file(path: Path, kind_name: str, file_path: str, validator: Validato
         )
         return prepared
     prepared.dropped_columns = mapped.dropped_columns
+    prepared.personal_dropped = export.personal_dropped
 
-    original = mapped.frame.reindex(columns=list(kind.columns))  # absent optional columns → missing
+    original = mapped.frame
     original.insert(0, "row_number", pd.RangeIndex(1, len(original) + 1))
-    # An exact repeat of an earlier row of the file (every column of the export, not just the
-    # template's) is counted, not loaded and not validated.
-    duplicate = export.frame.duplicated(keep="first").to_numpy()
+    # Rows the tool marks as not respondents (previews, tests, spam, unsubmitted) are quarantined
+    # with that reason and go no further.
+    not_respondent = export.excluded.notna().to_numpy()
+    # An exact repeat of an earlier response of the file (every kept column of the export, not just
+    # the template's) is counted, not loaded and not validated.
+    duplicate = export.frame.duplicated(keep="first").to_numpy() & ~not_respondent
     prepared.rows_duplicate = int(duplicate.sum())
-    original = original[~duplicate]
+    candidates = original[~duplicate & ~not_respondent]
 
-    normalised = normalise_frame(original.drop(columns="row_number"), kind)
-    normalised.insert(0, "row_number", original["row_number"])
-    failures = validator.validate(normalised, kind.name)
-    reasons = quarantine_reasons(failures, original)
+    normalised = normalise_frame(candidates.drop(columns="row_number"), kind)
+    normalised.insert(0, "row_number", candidates["row_number"])
+    failures = validator.validate(normalised, kind.name, label=file_path)
+    reasons = pd.concat([
+        pd.Series(export.excluded[not_respondent].to_numpy(), index=original["row_number"][not_respondent], dtype="str"),
+        quarantine_reasons(failures, candidates),
+    ]).sort_index()
 
     bad = normalised["row_number"].isin(reasons.index)
     prepared.good = normalised[~bad].reset_index(drop=True)
-    quarantined = original[bad.to_numpy()]
+    quarantined = original[original["row_number"].isin(reasons.index).to_numpy()]
     prepared.quarantine = pd.DataFrame(
         {
             "row_number": quarantined["row_number"].to_numpy(),
@@ -105,8 +129,12 @@ def prepare_file(path: Path, kind_name: str, file_path: str, validator: Validato
             "record": records_as_json(quarantined.drop(columns="row_number")).to_numpy(),
         }
     )
+    notes = []
+    if prepared.personal_dropped:
+        notes.append(f"personal data dropped on reading: {', '.join(prepared.personal_dropped)}")
     if prepared.dropped_columns:
-        prepared.message = f"columns not in the {kind.name} template, not stored: {', '.join(prepared.dropped_columns)}"
+        notes.append(f"columns not in the {kind.name} template, not stored: {', '.join(prepared.dropped_columns)}")
+    prepared.message = "; ".join(notes)
     return prepared
 
 

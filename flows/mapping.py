@@ -1,27 +1,60 @@
-"""Map an export's header onto the canonical columns of its kind's import template.
+"""Map an export's columns onto the canonical columns of its kind's import template.
 
-Headers match by canonical name, forgiving case, spacing and punctuation ("Area code" →
-`area_code`). Columns outside the template are dropped here, before anything is stored, so free
-text and personal data that a tool exports never reach the warehouse.
+With no mapping file, a column whose header (or, for KoboToolbox group paths, its last segment)
+is the canonical name is taken, forgiving case, spacing and punctuation ("Area code" →
+`area_code`), and the respondent id comes from the tool's own id column (Qualtrics ResponseId,
+SurveyMonkey Respondent ID, Microsoft Forms ID, LimeSurvey id, KoboToolbox _uuid, the derived
+Google Forms id). A mapping file (mappings/*.yaml) names the source of any other column — by
+export tag, header or question text — or a constant, and translates the instrument's answer labels
+into the template's codes. Columns outside the template are dropped here, before anything is stored.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
+import yaml
 
-from flows.kinds import Kind
+from flows.kinds import KINDS, Kind
+from flows.normalise import label_key, trim
+from flows.read import Export
+
+ANSWER_DOMAINS = {"influence", "agreement", "scale"}
+# Qualtrics numeric exports recode "no basis for evaluation" / "don't know" / "not applicable" as negatives.
+QUALTRICS_NOT_IN_BASE = {"-1", "-2", "-99"}
+DATE_ORDERS = {"dmy", "mdy"}
 
 
 class RejectedFile(Exception):
     """The file as a whole cannot be loaded as this kind (e.g. a required column is missing)."""
 
 
+class MappingError(ValueError):
+    """A mapping file is malformed; the message names the file and the problem."""
+
+
+@dataclass
+class Mapping:
+    path: Path
+    kind: str
+    files: list[str]
+    columns: dict[str, object] = field(default_factory=dict)  # canonical → source name/question, or {value: …}
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical → {answer as exported: code}
+    personal: list[str] = field(default_factory=list)
+    date_order: str | None = None
+
+    def applies_to(self, file_path: str) -> bool:
+        return any(fnmatch.fnmatch(file_path, pattern) for pattern in self.files)
+
+
 @dataclass
 class Mapped:
     frame: pd.DataFrame  # canonical columns only, in template order, original text values
+    sources: dict[str, str] = field(default_factory=dict)  # canonical column → where it came from
     dropped_columns: list[str] = field(default_factory=list)
 
 
@@ -29,25 +62,136 @@ def canonical_name(header: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", str(header).strip().lower()).strip("_")
 
 
-def map_columns(frame: pd.DataFrame, kind: Kind) -> Mapped:
-    wanted = set(kind.columns)
-    found: dict[str, str] = {}
-    dropped: list[str] = []
-    for header in frame.columns:
-        name = canonical_name(header)
-        if name not in wanted:
-            dropped.append(str(header))
-        elif name in found:
-            raise RejectedFile(f"column {name!r} appears twice in the header ({found[name]!r} and {header!r})")
-        else:
-            found[name] = header
-    missing = [column for column in kind.required if column not in found]
+# ---- mapping files ----------------------------------------------------------------------------
+
+def parse_mapping(document: object, path: Path) -> Mapping:
+    def fail(message: str) -> MappingError:
+        return MappingError(f"{path}: {message}")
+
+    if not isinstance(document, dict):
+        raise fail("expected a mapping with kind, files and columns")
+    kind = document.get("kind")
+    if kind not in KINDS:
+        raise fail(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    files = document.get("files")
+    if not isinstance(files, list) or not files or not all(isinstance(p, str) for p in files):
+        raise fail("files must be a list of patterns relative to raw/, e.g. ['ni7/ni7_2012_*.csv']")
+    template = set(KINDS[kind].columns)
+    columns = document.get("columns") or {}
+    values = document.get("values") or {}
+    for section, entries in (("columns", columns), ("values", values)):
+        if not isinstance(entries, dict):
+            raise fail(f"{section} must map template columns to sources")
+        unknown = set(entries) - template
+        if unknown:
+            raise fail(f"{section}: {', '.join(sorted(unknown))} not in the {kind} template ({', '.join(KINDS[kind].columns)})")
+    for column, source in columns.items():
+        if not (isinstance(source, str) or (isinstance(source, dict) and set(source) in ({"value"}, {"column"}))):
+            raise fail(f"columns.{column}: give the source column's name or question text, {{column: …}} or {{value: …}}")
+    for column, table in values.items():
+        if not isinstance(table, dict):
+            raise fail(f"values.{column}: map each answer as exported to its code")
+    date_order = document.get("date_order")
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise fail("date_order must be dmy (UK) or mdy")
+    return Mapping(
+        path=path,
+        kind=kind,
+        files=files,
+        columns=columns,
+        values={column: {str(k): ("" if v is None else str(v)) for k, v in table.items()} for column, table in values.items()},
+        personal=[str(name) for name in document.get("personal") or []],
+        date_order=date_order,
+    )
+
+
+def load_mappings(directory: Path) -> list[Mapping]:
+    mappings = []
+    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")) if directory.is_dir() else []:
+        try:
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise MappingError(f"{path}: not valid YAML: {error}") from None
+        mappings.append(parse_mapping(document, path))
+    return mappings
+
+
+def mapping_for(file_path: str, kind: str, mappings: list[Mapping]) -> Mapping | None:
+    """The one mapping whose `files` patterns match this file (relative to raw/)."""
+    matches = [mapping for mapping in mappings if mapping.applies_to(file_path)]
+    if len(matches) > 1:
+        raise RejectedFile(f"matched by several mappings: {', '.join(str(m.path.name) for m in matches)}")
+    if matches and matches[0].kind != kind:
+        raise RejectedFile(f"mapping {matches[0].path.name} is for kind {matches[0].kind!r}, but the file is in {kind}/")
+    return matches[0] if matches else None
+
+
+# ---- resolving columns ------------------------------------------------------------------------
+
+def find_column(export: Export, reference: str) -> str | None:
+    """A column by exact name, else by canonical name, question text or last path segment."""
+    names = list(export.frame.columns)
+    if reference in names:
+        return reference
+    wanted = canonical_name(reference)
+    questions = export.questions
+    for candidates in (
+        [n for n in names if canonical_name(n) == wanted],
+        [n for n in names if canonical_name(questions.get(n, "")) == wanted],
+        [n for n in names if "/" in n and canonical_name(n.rsplit("/", 1)[1]) == wanted],
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            raise RejectedFile(f"{reference!r} matches several columns: {', '.join(candidates)}")
+    return None
+
+
+def map_columns(export: Export, kind: Kind, mapping: Mapping | None = None) -> Mapped:
+    frame = export.frame
+    chosen: dict[str, pd.Series] = {}
+    sources: dict[str, str] = {}
+    spec = mapping.columns if mapping else {}
+    for column in kind.columns:
+        source = spec.get(column)
+        if isinstance(source, dict) and "value" in source:
+            chosen[column] = pd.Series(str(source["value"]), index=frame.index, dtype="str")
+            sources[column] = f"constant {source['value']!r}"
+            continue
+        reference = source["column"] if isinstance(source, dict) else source
+        name = find_column(export, str(reference)) if reference is not None else find_column(export, column)
+        if name is None and reference is None and column == "respondent_id":
+            name = export.layout.id_column if export.layout.id_column in frame.columns else None
+        if name is None and reference is not None:
+            if reference in export.personal_dropped:
+                raise RejectedFile(f"mapping {mapping.path.name}: {column} → {reference!r} is personal data, which is never stored")
+            raise RejectedFile(f"mapping {mapping.path.name}: {column} → {reference!r} is not a column or question of this file")
+        if name is not None:
+            chosen[column], sources[column] = frame[name], name
+    missing = [column for column in kind.required if column not in chosen]
     if missing:
+        hint = "" if mapping else " (add a mapping file for this instrument: scorecard draft-mapping FILE --kind KIND)"
         raise RejectedFile(
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"for kind {kind.name!r} (required: {', '.join(kind.required)})"
+            f"for kind {kind.name!r} (required: {', '.join(kind.required)}){hint}"
         )
-    columns = [column for column in kind.columns if column in found]
-    mapped = frame[[found[column] for column in columns]].copy()
-    mapped.columns = columns
-    return Mapped(frame=mapped, dropped_columns=dropped)
+    mapped = pd.DataFrame({column: chosen.get(column) for column in kind.columns}, index=frame.index).astype("str")
+    mapped = translate_values(mapped, kind, export.layout.tool, mapping)
+    used = set(sources.values())
+    return Mapped(frame=mapped, sources=sources, dropped_columns=[n for n in frame.columns if n not in used])
+
+
+def translate_values(frame: pd.DataFrame, kind: Kind, tool: str, mapping: Mapping | None) -> pd.DataFrame:
+    """The instrument's own answer labels → template codes (from the mapping), and the tool's
+    not-in-base codes → missing. Anything else is left for normalisation and validation."""
+    frame = frame.copy()
+    for column, table in (mapping.values if mapping else {}).items():
+        lookup = {label_key(pd.Series([k], dtype="str")).iloc[0].strip(): v for k, v in table.items()}
+        keys = label_key(trim(frame[column])).str.strip()
+        translated = keys.map(lookup)
+        frame[column] = translated.where(translated.notna() | keys.isna(), frame[column]).mask(translated == "")
+    if tool == "qualtrics":
+        for column, domain in kind.domains.items():
+            if domain in ANSWER_DOMAINS and kind.name != "assessment":
+                frame[column] = frame[column].mask(trim(frame[column]).isin(QUALTRICS_NOT_IN_BASE))
+    return frame

@@ -20,7 +20,8 @@ from flows.discover import Discovery, SourceFile, discover_files, plan_work
 from flows.frameworks import Framework, load_frameworks
 from flows.ingest import PreparedFile, prepare_file
 from flows.load import load_files
-from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, REFERENCE_DIR, SCORECARDS_DIR
+from flows.mapping import Mapping, load_mappings
+from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
 from flows.transform import transform
 from flows.validate import Validator, suite_parameters
 from flows.warehouse import append_rows, area_codes, connect, loaded_files, publish, start_build
@@ -84,15 +85,15 @@ def validator_task(frameworks: list[Framework], reference_dir: Path) -> Validato
 
 
 @task(name="read-and-validate", cache_policy=NO_CACHE, task_run_name="read-and-validate {source.file_path}", **IO_RETRIES)
-def read_and_validate_task(source: SourceFile, validator: Validator, position: str) -> PreparedFile:
-    prepared = prepare_file(source.path, source.kind, source.file_path, validator, source.sha256)
+def read_and_validate_task(source: SourceFile, validator: Validator, mappings: list[Mapping], position: str) -> PreparedFile:
+    prepared = prepare_file(source.path, source.kind, source.file_path, validator, source.sha256, mappings)
     logger = get_run_logger()
     if prepared.status == "rejected":
         logger.warning("[%s] %s rejected: %s", position, source.file_path, prepared.message)
     else:
         logger.info(
-            "[%s] %s: %d rows — %d good, %d quarantined, %d duplicate",
-            position, source.file_path, prepared.rows_read, prepared.rows_loaded,
+            "[%s] %s (%s): %d rows — %d good, %d quarantined, %d duplicate",
+            position, source.file_path, prepared.tool, prepared.rows_read, prepared.rows_loaded,
             prepared.rows_quarantined, prepared.rows_duplicate,
         )
     return prepared
@@ -156,6 +157,7 @@ def nightly(
     full_refresh: bool = False,
     scorecards_dir: str = str(SCORECARDS_DIR),
     reference_dir: str = str(REFERENCE_DIR),
+    mappings_dir: str = str(MAPPINGS_DIR),
 ) -> dict:
     """Load new and changed exports from raw_dir, rebuild the marts and publish the warehouse."""
     started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -163,6 +165,7 @@ def nightly(
     raw_path, warehouse_path, reference_path = Path(raw_dir), Path(warehouse), Path(reference_dir)
 
     frameworks = load_frameworks(Path(scorecards_dir))
+    mappings = load_mappings(Path(mappings_dir))
     discovery = discover_task(raw_path)
     build, loaded = open_build_task(warehouse_path, run_id, full_refresh)
     to_load, skipped_reasons = plan_work(discovery.files, loaded)
@@ -171,7 +174,7 @@ def nightly(
     try:
         validator = validator_task(frameworks, reference_path) if to_load else None
         prepared = [
-            read_and_validate_task(source, validator, f"{number}/{len(to_load)}")
+            read_and_validate_task(source, validator, mappings, f"{number}/{len(to_load)}")
             for number, source in enumerate(to_load, 1)
         ]
         log = load_task(build, prepared, skipped, run_id)

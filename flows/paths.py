@@ -6,6 +6,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 SCORECARDS_DIR = PROJECT_ROOT / "scorecards"
+MAPPINGS_DIR = PROJECT_ROOT / "mappings"
 REFERENCE_DIR = PROJECT_ROOT / "reference"
 
 # Defaults of `scorecard run`, relative to the working directory like any command-line path.

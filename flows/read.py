@@ -1,8 +1,10 @@
-"""Read one export file into a frame of text cells, exactly as written.
+"""Read one export file into a frame of text cells, exactly as written, minus personal data.
 
 CSV: UTF-8 (with or without BOM) or cp1252; comma, semicolon or tab; CRLF, LF or CR line ends.
-XLSX: the first worksheet, header in the first row. Every cell comes back as text (or missing),
-so nothing is converted before validation has seen it.
+XLSX: the first worksheet. The header layout (how many header rows, which tool wrote it) is
+detected from the first records (layouts.py). Columns holding direct identifiers are dropped here,
+before anything else sees them. Every remaining cell comes back as text (or missing), so nothing is
+converted before validation has seen it.
 """
 
 from __future__ import annotations
@@ -11,15 +13,20 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from flows.layouts import GOOGLE_ID_COLUMN, Layout, LayoutError, add_google_respondent_id, detect_layout, excluded_rows, google_date_order
+from flows.personal import is_personal
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 SUPPORTED_SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES
 DELIMITERS = (",", ";", "\t")
+HEAD_RECORDS = 3  # records looked at to recognise the layout
+HEAD_LINES = 200  # lines those records may span (question texts can hold line breaks)
 
 
 class UnreadableFile(Exception):
@@ -29,9 +36,16 @@ class UnreadableFile(Exception):
 @dataclass
 class Export:
     path: Path
-    frame: pd.DataFrame  # one column per header cell, all text; index 0..n-1 = data rows in file order
+    frame: pd.DataFrame  # one column per kept column, all text; index 0..n-1 = data rows in file order
+    layout: Layout
     encoding: str | None
     delimiter: str | None
+    personal_dropped: list[str] = field(default_factory=list)
+    excluded: pd.Series | None = None  # reason per row that is not a respondent (else missing)
+
+    @property
+    def questions(self) -> dict[str, str]:
+        return {column.name: column.question for column in self.layout.columns}
 
 
 def file_sha256(path: Path) -> str:
@@ -69,10 +83,34 @@ def sniff_delimiter(header_line: str) -> str:
     return best
 
 
-def read_csv_text(text: str, delimiter: str) -> pd.DataFrame:
+def split_head(text: str, delimiter: str, records: int) -> tuple[list[list[str]], int]:
+    """Parse the first `records` records; return them and the character offset where the next begins."""
+    lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
+    used = 0
+
+    def feed():
+        nonlocal used
+        for line in lines:
+            used += 1
+            yield line + "\n"
+
+    reader = csv.reader(feed(), delimiter=delimiter)
+    head = []
+    for _ in range(records):
+        record = next(reader, None)
+        if record is None:
+            break
+        head.append(record)
+    return head, min(len(text), sum(len(line) + 1 for line in lines[:used]))
+
+
+def read_csv_body(text: str, delimiter: str, width: int) -> pd.DataFrame:
     return pd.read_csv(
         io.StringIO(text),
         sep=delimiter,
+        header=None,
+        names=list(range(width)),
+        index_col=False,
         dtype=str,
         keep_default_na=False,
         na_values=[""],
@@ -81,7 +119,7 @@ def read_csv_text(text: str, delimiter: str) -> pd.DataFrame:
     )
 
 
-def read_csv_export(path: Path) -> Export:
+def read_csv_export(path: Path) -> tuple[Layout, pd.DataFrame, str, str]:
     text, encoding = decode(path.read_bytes())
     if "\r" in text:
         # CR-only (classic Mac) and CRLF files: pandas' C parser wants one line-end convention.
@@ -90,11 +128,15 @@ def read_csv_export(path: Path) -> Export:
     if not header_line.strip():
         raise UnreadableFile("the file is empty or its first line is blank (no header row)")
     delimiter = sniff_delimiter(header_line)
+    head, _ = split_head(text, delimiter, HEAD_RECORDS)
+    layout = detect_layout(head)
+    _, body_start = split_head(text, delimiter, layout.header_rows)
+    width = len(layout.columns) - (layout.tool == "google_forms")  # the derived id is not in the file
     try:
-        frame = read_csv_text(text, delimiter)
+        body = read_csv_body(text[body_start:], delimiter, width) if text[body_start:].strip() else pd.DataFrame(columns=range(width), dtype="str")
     except pd.errors.ParserError as error:
-        raise UnreadableFile(f"not a well-formed delimited file: {error}") from None
-    return Export(path=path, frame=frame, encoding=encoding, delimiter=delimiter)
+        raise UnreadableFile(f"a data row has more cells than the header ({error})") from None
+    return layout, body, encoding, delimiter
 
 
 def excel_cell_text(value: object) -> object:
@@ -111,7 +153,7 @@ def excel_cell_text(value: object) -> object:
     return text if text.strip() else pd.NA
 
 
-def read_xlsx_export(path: Path) -> Export:
+def read_xlsx_export(path: Path) -> tuple[Layout, pd.DataFrame]:
     from openpyxl import load_workbook
 
     try:
@@ -119,24 +161,40 @@ def read_xlsx_export(path: Path) -> Export:
     except Exception as error:  # openpyxl raises many types for a damaged workbook
         raise UnreadableFile(f"not a readable .xlsx workbook: {error}") from None
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise UnreadableFile("the first worksheet is empty (no header row)")
-        names = [str(cell).strip() if cell is not None else "" for cell in header]
-        frame = pd.DataFrame(list(rows), columns=range(len(names)), dtype=object)
+        rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     finally:
         workbook.close()
-    frame = frame.map(excel_cell_text).astype("str")
-    frame.columns = names
-    frame = frame.dropna(how="all").reset_index(drop=True)
-    return Export(path=path, frame=frame, encoding=None, delimiter=None)
+    if not rows:
+        raise UnreadableFile("the first worksheet is empty (no header row)")
+    head = [["" if pd.isna(cell := excel_cell_text(value)) else cell for value in row] for row in rows[:HEAD_RECORDS]]
+    layout = detect_layout(head)
+    width = len(layout.columns) - (layout.tool == "google_forms")
+    body = pd.DataFrame([row[:width] for row in rows[layout.header_rows:]], columns=range(width), dtype=object)
+    body = body.map(excel_cell_text).astype("str").dropna(how="all").reset_index(drop=True)
+    return layout, body
 
 
-def read_export(path: Path) -> Export:
+def read_export(path: Path, personal: tuple[str, ...] = (), date_order: str | None = None) -> Export:
+    """Read an export. `personal` names extra columns to drop (a mapping's `personal:`);
+    `date_order` settles Google Forms timestamps ('dmy' or 'mdy')."""
     suffix = path.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
-        return read_xlsx_export(path)
-    if suffix in CSV_SUFFIXES:
-        return read_csv_export(path)
-    raise UnreadableFile(f"unsupported file type {suffix!r}; expected one of {sorted(SUPPORTED_SUFFIXES)}")
+    try:
+        if suffix in XLSX_SUFFIXES:
+            (layout, body), encoding, delimiter = read_xlsx_export(path), None, None
+        elif suffix in CSV_SUFFIXES:
+            layout, body, encoding, delimiter = read_csv_export(path)
+        else:
+            raise UnreadableFile(f"unsupported file type {suffix!r}; expected one of {sorted(SUPPORTED_SUFFIXES)}")
+    except LayoutError as error:
+        raise UnreadableFile(str(error)) from None
+    in_file = [column for column in layout.columns if column.name != GOOGLE_ID_COLUMN]
+    body.columns = [column.name for column in in_file]
+    dropped = [c.name for c in in_file if is_personal(c.name, c.question) or c.name in personal or c.question in personal]
+    frame = body.drop(columns=dropped)
+    if layout.tool == "google_forms":
+        try:
+            frame = add_google_respondent_id(frame, google_date_order(frame[frame.columns[0]], date_order))
+        except LayoutError as error:
+            raise UnreadableFile(str(error)) from None
+    layout.columns = [column for column in layout.columns if column.name not in dropped]
+    return Export(path, frame, layout, encoding, delimiter, dropped, excluded_rows(layout, frame))

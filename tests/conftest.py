@@ -15,6 +15,7 @@ from flows.warehouse import area_codes
 
 DEMO_RAW = PROJECT_ROOT / "raw"
 REAL_EXPORTS = Path(__file__).parent / "fixtures" / "real-exports"
+TOOLS = Path(__file__).parent / "fixtures" / "tools"
 
 
 @pytest.fixture(scope="session")

@@ -44,14 +44,15 @@ def test_bad_rows_are_quarantined_whole_and_good_rows_untouched(tmp_path, valida
     prepared = prepare_file(path, "ni7", "ni7.csv", validator)
     assert (prepared.rows_read, prepared.rows_loaded, prepared.rows_quarantined, prepared.rows_duplicate) == (3, 1, 1, 1)
     assert prepared.good.loc[0, ["survey_year", "influence", "weight"]].tolist() == ["2010", "1", "2"]
-    assert "Email" in prepared.dropped_columns and "email" not in prepared.quarantine.loc[0, "record"].lower()
+    assert prepared.personal_dropped == ["Email"] and "example.org" not in prepared.quarantine.loc[0, "record"]
 
 
 @pytest.mark.parametrize("name", ["qualtrics_qualtRics_sample.csv", "surveymonkey_538_StarWars_orig_2014_CR.csv"])
 def test_real_export_not_in_the_template_is_rejected_with_every_row_counted(validator, name):
     prepared = prepare_file(REAL_EXPORTS / name, "ni7", name, validator)
     assert prepared.status == "rejected"
-    assert "missing required columns respondent_id, area_code, survey_year, influence" in prepared.message
+    assert "missing required columns area_code, survey_year, influence" in prepared.message
+    assert "draft-mapping" in prepared.message  # tells the analyst what to do
     assert prepared.rows_read > 0 and prepared.rows_quarantined == prepared.rows_read
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from conftest import REAL_EXPORTS, write_csv
+from conftest import REAL_EXPORTS, TOOLS, write_csv
 from flows.read import UnreadableFile, decode, read_export, sniff_delimiter
 
 HEADER = ["respondent_id", "area_code", "survey_year", "influence", "org_type"]
@@ -73,17 +73,53 @@ def test_unreadable_files_raise_with_a_reason(tmp_path):
         read_export(tmp_path / "notes.pdf")
 
 
-@pytest.mark.parametrize(
-    "name, encoding, rows",
-    [
-        ("qualtrics_qualtRics_sample_legacy.csv", "utf-8-sig", 2),
-        ("qualtrics_QT_no_basis_for_evaluation_insights2016.csv", "utf-8", 17),
-        ("surveymonkey_538_StarWars_HEAD.csv", "cp1252", 1187),  # not valid UTF-8
-        ("surveymonkey_538_StarWars_orig_2014_CR.csv", "cp1252", 1187),  # CR-only line ends
-        ("surveymonkey_538_steak-risk-survey.csv", "utf-8", 551),
-    ],
-)
-def test_real_exports_are_read_whole(name, encoding, rows):
+# Every real export, inspected by hand once: tool, header rows, data rows (responses).
+REAL = [
+    ("qualtrics_qualtRics_sample.csv", "qualtrics", "current 3-row header", "utf-8", 3, 1),
+    ("qualtrics_qualtRics_sample_legacy.csv", "qualtrics", "legacy 2-row V1…V10 header", "utf-8-sig", 2, 1),
+    ("qualtrics_QT_single_answer_matrix_insights2016.csv", "qualtrics", "2016 Insights 3-row header", "utf-8", 3, 5),
+    ("qualtrics_QT_single_answer_matrix_legacy.csv", "qualtrics", "legacy 2-row V1…V10 header", "utf-8-sig", 2, 5),
+    ("qualtrics_QT_no_basis_for_evaluation_insights2016.csv", "qualtrics", "2016 Insights 3-row header", "utf-8", 3, 15),
+    ("qualtrics_QT_no_basis_for_evaluation_legacy.csv", "qualtrics", "legacy 2-row V1…V10 header", "utf-8-sig", 2, 15),
+    ("qualtrics_QT_many_question_types_insights2016.csv", "qualtrics", "2016 Insights 3-row header", "utf-8", 3, 5),
+    ("surveymonkey_538_steak-risk-survey.csv", "surveymonkey", "2-row header (question / option)", "utf-8", 2, 550),
+    ("surveymonkey_538_StarWars_HEAD.csv", "surveymonkey", "2-row header (question / option)", "cp1252", 2, 1186),  # not valid UTF-8
+    ("surveymonkey_538_StarWars_orig_2014_CR.csv", "surveymonkey", "2-row header (question / option)", "cp1252", 2, 1186),  # CR-only
+    ("surveymonkey_538_thanksgiving-2015.csv", "surveymonkey", "1-row header (question - option)", "utf-8", 1, 1058),
+]
+
+
+def test_every_real_export_is_covered():
+    assert sorted(name for name, *_ in REAL) == sorted(p.name for p in REAL_EXPORTS.glob("*.csv"))
+
+
+@pytest.mark.parametrize("name, tool, variant, encoding, header_rows, data_rows", REAL)
+def test_real_exports_are_recognised_and_read_whole(name, tool, variant, encoding, header_rows, data_rows):
     export = read_export(REAL_EXPORTS / name)
-    assert export.encoding == encoding
-    assert len(export.frame) == rows  # data lines below the first header row
+    assert (export.layout.tool, export.layout.variant, export.encoding, export.layout.header_rows) == (tool, variant, encoding, header_rows)
+    assert len(export.frame) == data_rows
+    assert export.layout.id_column in export.frame.columns  # ResponseId / RespondentID
+
+
+def test_qualtrics_headers_give_tags_and_question_text():
+    export = read_export(REAL_EXPORTS / "qualtrics_qualtRics_sample.csv")
+    assert export.questions["Q1"] == "This is a multiple choice question."
+    assert export.layout.id_column == "ResponseId"
+    legacy = read_export(REAL_EXPORTS / "qualtrics_QT_single_answer_matrix_legacy.csv")
+    assert ["question_one", "question_one_2", "question_one_3"] == [n for n in legacy.frame.columns if n.startswith("question_one")]
+    assert legacy.frame["column_30"].isna().all()  # the trailing comma's empty, unnamed column
+    assert legacy.questions["ResponseID"] == "ResponseID"  # V1 is named by its second header row
+    with_time_zone = read_export(TOOLS / "qualtrics_ni7_canonical_tags.csv")
+    assert with_time_zone.layout.notes == ["time zone: Europe/London"]
+
+
+def test_surveymonkey_question_text_is_filled_across_its_block():
+    export = read_export(REAL_EXPORTS / "surveymonkey_538_StarWars_HEAD.csv")
+    seen = [n for n in export.frame.columns if n.startswith("Which of the following Star Wars films have you seen?")]
+    assert len(seen) == 6 and seen[0].endswith(" - Star Wars: Episode I The Phantom Menace")
+
+
+def test_qualtrics_previews_tests_and_spam_are_marked_not_respondents():
+    export = read_export(REAL_EXPORTS / "qualtrics_QT_no_basis_for_evaluation_legacy.csv")  # Status 2 = Survey Test
+    assert export.excluded.notna().all()
+    assert export.excluded.iloc[0] == "not a respondent: Qualtrics Survey Test response"
