@@ -9,13 +9,15 @@ import sys
 from pathlib import Path
 
 from flows.kinds import KINDS
-from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE
+from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR
 
 EPILOG = """examples:
   scorecard run                                   load raw/ into warehouse/scorecard.duckdb
   scorecard run --raw /data/exports --warehouse /data/scorecard.duckdb
   scorecard run --full-refresh                    rebuild from every file, ignoring what is loaded
   scorecard validate raw/ni7/ni7_2008_results.csv --kind ni7
+  scorecard inspect export.csv --json             which tool wrote it, header rows, columns and questions
+  scorecard draft-mapping export.csv --kind ni7   draft mappings/drafts/export.yaml for a new instrument
 """
 
 
@@ -38,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR, help="folder of exports, one sub-folder per kind (default: %(default)s)")
     run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file to publish (default: %(default)s)")
     run.add_argument("--full-refresh", action="store_true", help="rebuild from scratch instead of loading only new or changed files")
+    run.add_argument("--mappings", type=Path, default=MAPPINGS_DIR, help="folder of mapping files (default: the project's mappings/)")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
     validate = commands.add_parser(
@@ -49,6 +52,29 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", type=Path, help="the export (.csv, .tsv, .txt or .xlsx)")
     validate.add_argument("--kind", required=True, choices=sorted(KINDS), help="survey kind of the file")
     validate.add_argument("--limit", type=int, default=20, help="quarantined rows to list (default: %(default)s; 0 = all)")
+    validate.add_argument("--mapping", type=Path, help="mapping file to apply (default: the one in --mappings whose patterns match kind/FILENAME)")
+    validate.add_argument("--mappings", type=Path, default=MAPPINGS_DIR, help="folder of mapping files (default: the project's mappings/)")
+
+    inspect = commands.add_parser(
+        "inspect",
+        help="say what an export is before loading it",
+        description="Detect the survey tool and header layout of an export and list its encoding, delimiter, "
+        "header rows, data rows (responses), respondent id column and columns with their question text. "
+        "Columns holding personal data are marked: they are dropped on reading.",
+    )
+    inspect.add_argument("file", type=Path, help="the export (.csv, .tsv, .txt or .xlsx)")
+    inspect.add_argument("--json", action="store_true", help="print exactly one JSON object")
+
+    draft = commands.add_parser(
+        "draft-mapping",
+        help="draft a mapping file for a new survey instrument",
+        description="Match the export's question texts and answer labels to the kind's template columns and codes "
+        "where possible, and write a draft mapping with every unmatched item marked TODO.",
+    )
+    draft.add_argument("file", type=Path, help="the export (.csv, .tsv, .txt or .xlsx)")
+    draft.add_argument("--kind", required=True, choices=sorted(KINDS), help="survey kind of the file")
+    draft.add_argument("--output", type=Path, help="where to write it (default: mappings/drafts/<file name>.yaml)")
+    draft.add_argument("--force", action="store_true", help="overwrite an existing draft")
     return parser
 
 
@@ -82,7 +108,9 @@ def command_run(args: argparse.Namespace) -> int:
     from flows.nightly import nightly
 
     try:
-        summary = nightly(raw_dir=str(args.raw), warehouse=str(args.warehouse), full_refresh=args.full_refresh)
+        summary = nightly(
+            raw_dir=str(args.raw), warehouse=str(args.warehouse), full_refresh=args.full_refresh, mappings_dir=str(args.mappings)
+        )
     except Exception as error:  # the pipeline itself failed: say so plainly, non-zero exit
         print(f"\nscorecard run failed: {type(error).__name__}: {error}", file=sys.stderr)
         print("The last published warehouse is unchanged.", file=sys.stderr)
@@ -94,27 +122,53 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def chosen_mapping(args: argparse.Namespace):
+    """The mapping for `validate`: --mapping, else the one whose patterns match <kind>/<file name>."""
+    from flows.mapping import load_mappings, mapping_for
+
+    if args.mapping:
+        return load_mappings_file(args.mapping)
+    return mapping_for(f"{args.kind}/{args.file.name}", args.kind, load_mappings(args.mappings))
+
+
+def load_mappings_file(path: Path):
+    import yaml
+
+    from flows.mapping import parse_mapping
+
+    return parse_mapping(yaml.safe_load(path.read_text(encoding="utf-8")), path)
+
+
 def command_validate(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"scorecard validate: {args.file} is not a file", file=sys.stderr)
         return 2
     from flows.frameworks import load_frameworks
     from flows.ingest import describe_record, prepare_file
+    from flows.mapping import MappingError, RejectedFile
     from flows.paths import SCORECARDS_DIR
     from flows.validate import Validator, suite_parameters
     from flows.warehouse import area_codes
 
+    try:
+        mapping = chosen_mapping(args)
+    except (MappingError, RejectedFile, OSError) as error:
+        print(f"scorecard validate: {error}", file=sys.stderr)
+        return 2
     validator = Validator(suite_parameters(area_codes(), load_frameworks(SCORECARDS_DIR)))
-    prepared = prepare_file(args.file, args.kind, str(args.file), validator)
+    if mapping:
+        mapping.files = [str(args.file)]  # applies to this file wherever it lies
+    prepared = prepare_file(args.file, args.kind, str(args.file), validator, mappings=[mapping] if mapping else [])
+    print(f"{args.file}: {prepared.tool or 'unreadable'} export" + (f", mapping {mapping.path}" if mapping else ", no mapping"))
     if prepared.status == "rejected":
-        print(f"{args.file}: the whole file would be rejected — {prepared.message}")
+        print(f"The whole file would be rejected — {prepared.message}")
         return 1
     print(
-        f"{args.file} ({args.kind}): {prepared.rows_read} data rows — {prepared.rows_loaded} would load, "
+        f"{prepared.rows_read} data rows — {prepared.rows_loaded} would load, "
         f"{prepared.rows_quarantined} would be quarantined, {prepared.rows_duplicate} are exact duplicates of earlier rows."
     )
-    if prepared.dropped_columns:
-        print(f"Columns not in the {args.kind} template (not stored): {', '.join(prepared.dropped_columns)}")
+    if prepared.message:
+        print(prepared.message[0].upper() + prepared.message[1:] + ".")
     shown = prepared.quarantine if args.limit == 0 else prepared.quarantine.head(args.limit)
     for row in shown.itertuples():
         print(f"  row {row.row_number}: {row.reasons}\n      {describe_record(row.record)}")
@@ -123,9 +177,67 @@ def command_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_inspect(args: argparse.Namespace) -> int:
+    from flows.draft import describe
+    from flows.read import UnreadableFile, read_export
+
+    try:
+        export = read_export(args.file)
+    except (UnreadableFile, OSError) as error:
+        print(f"scorecard inspect: {args.file}: {error}", file=sys.stderr)
+        return 1
+    facts = describe(export)
+    if args.json:
+        print(json.dumps(facts, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{args.file}")
+    print(f"  tool:          {facts['tool']} ({facts['layout']})")
+    print(f"  encoding:      {facts['encoding'] or 'n/a (xlsx)'}; delimiter: {facts['delimiter']!r}" if facts["delimiter"] else f"  encoding:      {facts['encoding'] or 'n/a (xlsx)'}")
+    print(f"  header rows:   {facts['header_rows']}; data rows: {facts['data_rows']} (of which {facts['not_respondents']} not respondents)")
+    print(f"  respondent id: {facts['respondent_id_column'] or 'none found'}")
+    for note in facts["notes"]:
+        print(f"  {note}")
+    print("  columns (name — question text):")
+    for column in facts["columns"]:
+        flag = "  [personal: dropped]" if column["personal"] else ""
+        question = "" if column["question"] == column["name"] else f" — {column['question']}"
+        print(f"    {column['name']}{question}{flag}")
+    return 0
+
+
+def command_draft_mapping(args: argparse.Namespace) -> int:
+    from flows.draft import draft_mapping
+    from flows.kinds import get_kind
+    from flows.mapping import canonical_name
+    from flows.read import UnreadableFile, read_export
+    from flows.warehouse import reference_areas
+
+    try:
+        export = read_export(args.file)
+    except (UnreadableFile, OSError) as error:
+        print(f"scorecard draft-mapping: {args.file}: {error}", file=sys.stderr)
+        return 1
+    output = args.output or MAPPINGS_DIR / "drafts" / f"{args.file.stem}.yaml"
+    if output.exists() and not args.force:
+        print(f"scorecard draft-mapping: {output} exists (use --force to overwrite)", file=sys.stderr)
+        return 2
+    areas = reference_areas().sort_values("is_current")  # current names win over historic ones
+    # "Bristol, City of" is also known as "Bristol"
+    short_names = areas["area_name"].str.split(",").str[0]
+    area_names = dict(zip(short_names.map(canonical_name), areas["area_code"])) | dict(zip(areas["area_name"].map(canonical_name), areas["area_code"]))
+    text, todo = draft_mapping(export, get_kind(args.kind), f"{args.kind}/{args.file.name}", area_names)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output} ({export.layout.tool} export, {len(todo)} item(s) to fill in)")
+    for item in todo:
+        print(f"  TODO {item}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return {"run": command_run, "validate": command_validate}[args.command](args)
+    commands = {"run": command_run, "validate": command_validate, "inspect": command_inspect, "draft-mapping": command_draft_mapping}
+    return commands[args.command](args)
 
 
 def entry_point() -> None:

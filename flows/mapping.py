@@ -85,6 +85,10 @@ def parse_mapping(document: object, path: Path) -> Mapping:
         unknown = set(entries) - template
         if unknown:
             raise fail(f"{section}: {', '.join(sorted(unknown))} not in the {kind} template ({', '.join(KINDS[kind].columns)})")
+    unfinished = [f"columns.{c}" for c, source in columns.items() if source in (None, "TODO")]
+    unfinished += [f"values.{c}.{k}" for c, table in values.items() if isinstance(table, dict) for k, v in table.items() if v == "TODO"]
+    if unfinished:
+        raise fail(f"unfinished draft: replace the TODO at {', '.join(unfinished)}")
     for column, source in columns.items():
         if not (isinstance(source, str) or (isinstance(source, dict) and set(source) in ({"value"}, {"column"}))):
             raise fail(f"columns.{column}: give the source column's name or question text, {{column: …}} or {{value: …}}")

@@ -196,5 +196,4 @@ def read_export(path: Path, personal: tuple[str, ...] = (), date_order: str | No
             frame = add_google_respondent_id(frame, google_date_order(frame[frame.columns[0]], date_order))
         except LayoutError as error:
             raise UnreadableFile(str(error)) from None
-    layout.columns = [column for column in layout.columns if column.name not in dropped]
     return Export(path, frame, layout, encoding, delimiter, dropped, excluded_rows(layout, frame))

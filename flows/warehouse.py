@@ -54,13 +54,18 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     run_sql_folder(con, "schema")
 
 
-def area_codes(reference_dir: Path = REFERENCE_DIR) -> list[str]:
-    """Every English local-authority code a survey may carry (the staging.areas model, run in memory)."""
+def reference_areas(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
+    """Every English local-authority code a survey may carry, with its name (the staging.areas
+    model, run in memory, so validation and the warehouse agree on what a valid code is)."""
     with connect(Path(":memory:")) as con:
         ensure_schema(con)
         con.execute("SET VARIABLE reference_dir = ?", [str(reference_dir)])
         con.execute((SQL_DIR / "staging" / "010_areas.sql").read_text(encoding="utf-8"))
-        return [code for (code,) in con.execute("SELECT area_code FROM staging.areas").fetchall()]
+        return con.execute("SELECT area_code, area_name, is_current FROM staging.areas").df()
+
+
+def area_codes(reference_dir: Path = REFERENCE_DIR) -> list[str]:
+    return reference_areas(reference_dir)["area_code"].tolist()
 
 
 # ---- the build file -------------------------------------------------------------------------------

@@ -136,3 +136,84 @@ def test_command_line_against_a_running_prefect_api(run, tmp_path):
     failed = subprocess.run([scorecard, "run", "--raw", str(run.raw), "--warehouse", str(blocked / "w.duckdb")], env=env, capture_output=True, text=True, timeout=300)
     assert failed.returncode == 1
     assert "scorecard run failed" in failed.stderr
+
+
+TOOL_FILES = {
+    "qualtrics_ni7_canonical_tags.csv": "ni7",  # no mapping: export tags are the canonical names
+    "limesurvey_ni7.csv": "ni7",
+    "surveymonkey_relationship_poll.csv": "relationship_poll",
+    "microsoft_forms_learner_survey.xlsx": "learner_survey",
+    "kobotoolbox_learner_survey.csv": "learner_survey",
+    "google_forms_employer_survey.csv": "employer_survey",
+}
+PERSONAL_VALUES = ["@example.org", "192.0.2.", "Ashworth", "Alice", "Kwarteng", "51.4545", "-2.5879", "52.93", "NG2 "]
+
+
+@pytest.fixture
+def tool_run(prefect_api, tmp_path):
+    import shutil
+
+    from flows.paths import MAPPINGS_DIR
+    from conftest import TOOLS
+
+    raw = tmp_path / "raw"
+    for name, kind in TOOL_FILES.items():
+        (raw / kind).mkdir(parents=True, exist_ok=True)
+        shutil.copy(TOOLS / name, raw / kind / name)
+    warehouse = tmp_path / "warehouse" / "scorecard.duckdb"
+
+    def run_once():
+        return nightly(raw_dir=str(raw), warehouse=str(warehouse), mappings_dir=str(MAPPINGS_DIR / "examples"))
+
+    run_once.raw, run_once.warehouse = raw, warehouse
+    return run_once
+
+
+def test_every_tool_layout_loads_end_to_end_into_the_marts(tool_run):
+    summary = tool_run()
+    outcome = {f["file_path"]: (f["status"], f["rows_read"], f["rows_loaded"], f["rows_quarantined"]) for f in summary["files"]}
+    assert outcome == {
+        "ni7/qualtrics_ni7_canonical_tags.csv": ("loaded", 12, 11, 1),  # one Survey Preview
+        "ni7/limesurvey_ni7.csv": ("loaded", 12, 11, 1),  # one response never submitted
+        "relationship_poll/surveymonkey_relationship_poll.csv": ("loaded", 12, 12, 0),
+        "learner_survey/microsoft_forms_learner_survey.xlsx": ("loaded", 12, 12, 0),
+        "learner_survey/kobotoolbox_learner_survey.csv": ("loaded", 12, 12, 0),
+        "employer_survey/google_forms_employer_survey.csv": ("loaded", 12, 12, 0),
+    }
+    w = tool_run.warehouse
+    assert fetch(w, "SELECT reasons FROM audit.quarantine ORDER BY file_path") == [
+        ("incomplete response: LimeSurvey submitdate is empty",), ("not a respondent: Qualtrics Survey Preview response",)
+    ]
+    # Qualtrics labels: 10 answers in the base (one don't know), 6 positive; LimeSurvey codes A1…A6 with weights
+    assert fetch(w, "SELECT area_code, survey_year, respondents, positive, pct_positive FROM marts.ni7 ORDER BY area_code") == [
+        ("E06000023", 2012, 10, 6, 60.0), ("E09000007", 2012, 10, 7, 75.0)
+    ]
+    assert fetch(w, "SELECT entity_code, base, suppressed FROM marts.evidence_measures WHERE measure = 'relationship_good_pct_agree' ORDER BY 1") == [
+        ("E06000023", 6, True), ("E09000007", 6, True)
+    ]
+    assert fetch(w, "SELECT side, count(*) FROM staging.relationship_poll_responses GROUP BY side ORDER BY side") == [("public_body", 4), ("sector", 8)]
+    assert fetch(w, "SELECT ukprn, survey_year, count(*), min(confidence_before), max(confidence_now) FROM staging.learner_survey_responses GROUP BY ALL ORDER BY 1") == [
+        ("10001465", 2024, 6, 1, 5), ("10004927", 2024, 6, 1, 5), ("10007924", 2023, 12, None, None)
+    ]
+    assert fetch(w, "SELECT count(DISTINCT respondent_id), bool_and(respondent_id LIKE 'gf-%') FROM staging.employer_survey_responses") == [(12, True)]
+
+
+def test_no_personal_data_reaches_the_warehouse_or_the_reports(tool_run):
+    tool_run()
+    with duckdb.connect(str(tool_run.warehouse), read_only=True) as con:
+        tables = con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables").fetchall()
+        text = "\n".join(con.execute(f"SELECT * FROM {table}").df().to_csv() for (table,) in tables)
+    docs = "\n".join(p.read_text(errors="ignore") for p in (tool_run.warehouse.parent / "data-docs").rglob("*.html"))
+    for value in PERSONAL_VALUES:
+        assert value not in text, value
+        assert value not in docs, value
+
+
+def test_google_forms_ids_are_stable_across_re_exports(tool_run):
+    tool_run()
+    ids = fetch(tool_run.warehouse, "SELECT row_number, respondent_id FROM staging.employer_survey_responses ORDER BY 1")
+    path = tool_run.raw / "employer_survey" / "google_forms_employer_survey.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))  # the same answers, saved again
+    summary = tool_run()
+    assert summary["files_loaded"] == 1
+    assert fetch(tool_run.warehouse, "SELECT row_number, respondent_id FROM staging.employer_survey_responses ORDER BY 1") == ids
