@@ -75,7 +75,7 @@ def prepare_file(
     except RejectedFile as problem:
         mapping, mapping_problem = None, problem
     try:
-        export = read_export(path, tuple(mapping.personal) if mapping else (), mapping.date_order if mapping else None)
+        export = read_export(path, **(mapping.read_options() if mapping else {}))
     except UnreadableFile as error:
         prepared.status, prepared.message = "rejected", str(error)
         return prepared

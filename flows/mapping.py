@@ -46,6 +46,10 @@ class Mapping:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # canonical → {answer as exported: code}
     personal: list[str] = field(default_factory=list)
     date_order: str | None = None
+    postcode_lsoa: tuple[str, Path] | None = None  # (postcode column, lookup CSV)
+
+    def read_options(self) -> dict:
+        return {"personal": tuple(self.personal), "date_order": self.date_order, "postcode_lsoa": self.postcode_lsoa}
 
     def applies_to(self, file_path: str) -> bool:
         return any(fnmatch.fnmatch(file_path, pattern) for pattern in self.files)
@@ -98,6 +102,14 @@ def parse_mapping(document: object, path: Path) -> Mapping:
     date_order = document.get("date_order")
     if date_order is not None and date_order not in DATE_ORDERS:
         raise fail("date_order must be dmy (UK) or mdy")
+    postcodes = document.get("postcode_lsoa")
+    if postcodes is not None:
+        if not isinstance(postcodes, dict) or set(postcodes) != {"column", "lookup"}:
+            raise fail("postcode_lsoa needs `column` (the postcode column) and `lookup` (a CSV with pcds and lsoa11)")
+        lookup = (path.parent / postcodes["lookup"]).resolve()
+        if not lookup.is_file():
+            raise fail(f"postcode_lsoa.lookup: no file {lookup}")
+        postcodes = (str(postcodes["column"]), lookup)
     return Mapping(
         path=path,
         kind=kind,
@@ -106,6 +118,7 @@ def parse_mapping(document: object, path: Path) -> Mapping:
         values={column: {str(k): ("" if v is None else str(v)) for k, v in table.items()} for column, table in values.items()},
         personal=[str(name) for name in document.get("personal") or []],
         date_order=date_order,
+        postcode_lsoa=postcodes,
     )
 
 

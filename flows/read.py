@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.layouts import GOOGLE_ID_COLUMN, Layout, LayoutError, add_google_respondent_id, detect_layout, excluded_rows, google_date_order
+from flows.layouts import GOOGLE_ID_COLUMN, Column, Layout, LayoutError, add_google_respondent_id, detect_layout, excluded_rows, google_date_order
 from flows.personal import is_personal
+from flows.postcodes import lsoa_for
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -174,9 +175,28 @@ def read_xlsx_export(path: Path) -> tuple[Layout, pd.DataFrame]:
     return layout, body
 
 
-def read_export(path: Path, personal: tuple[str, ...] = (), date_order: str | None = None) -> Export:
+def with_lsoa_from_postcode(body: pd.DataFrame, layout: Layout, postcode_column: str, lookup: Path) -> pd.DataFrame:
+    if postcode_column not in body.columns:
+        raise UnreadableFile(f"the mapping's postcode column {postcode_column!r} is not in the file")
+    if "home_lsoa" in body.columns:
+        raise UnreadableFile("the file has a home_lsoa column already; drop postcode_lsoa from the mapping")
+    try:
+        lsoa = lsoa_for(body[postcode_column], lookup)
+    except (ValueError, OSError) as error:
+        raise UnreadableFile(f"postcode lookup unusable: {error}") from None
+    layout.columns.append(Column("home_lsoa", f"LSOA of {postcode_column} (postcode dropped)"))
+    return body.assign(home_lsoa=lsoa)
+
+
+def read_export(
+    path: Path,
+    personal: tuple[str, ...] = (),
+    date_order: str | None = None,
+    postcode_lsoa: tuple[str, Path] | None = None,
+) -> Export:
     """Read an export. `personal` names extra columns to drop (a mapping's `personal:`);
-    `date_order` settles Google Forms timestamps ('dmy' or 'mdy')."""
+    `date_order` settles Google Forms timestamps ('dmy' or 'mdy'); `postcode_lsoa` (postcode column,
+    lookup file) turns a full postcode into a `home_lsoa` column before the postcode is dropped."""
     suffix = path.suffix.lower()
     try:
         if suffix in XLSX_SUFFIXES:
@@ -189,7 +209,11 @@ def read_export(path: Path, personal: tuple[str, ...] = (), date_order: str | No
         raise UnreadableFile(str(error)) from None
     in_file = [column for column in layout.columns if column.name != GOOGLE_ID_COLUMN]
     body.columns = [column.name for column in in_file]
+    if postcode_lsoa:
+        body = with_lsoa_from_postcode(body, layout, *postcode_lsoa)
     dropped = [c.name for c in in_file if is_personal(c.name, c.question) or c.name in personal or c.question in personal]
+    if postcode_lsoa:
+        dropped += [name for name in body.columns if name == postcode_lsoa[0] and name not in dropped]
     frame = body.drop(columns=dropped)
     if layout.tool == "google_forms":
         try:

@@ -196,6 +196,8 @@ def test_every_tool_layout_loads_end_to_end_into_the_marts(tool_run):
         ("10001465", 2024, 6, 1, 5), ("10004927", 2024, 6, 1, 5), ("10007924", 2023, 12, None, None)
     ]
     assert fetch(w, "SELECT count(DISTINCT respondent_id), bool_and(respondent_id LIKE 'gf-%') FROM staging.employer_survey_responses") == [(12, True)]
+    # KoboToolbox home postcodes reduced to LSOAs through the mapping's postcode lookup, then dropped
+    assert fetch(w, "SELECT count(home_lsoa), min(home_lsoa) FROM staging.learner_survey_responses WHERE source_file LIKE '%kobotoolbox%'") == [(12, "E01028354")]
 
 
 def test_no_personal_data_reaches_the_warehouse_or_the_reports(tool_run):

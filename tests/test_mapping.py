@@ -56,7 +56,7 @@ def test_qualtrics_export_tags_set_to_canonical_names_need_no_mapping():
 def test_worked_example_mappings(fixture, kind, sources):
     mapping = mapping_for(f"{kind}/{fixture}", kind, EXAMPLES)
     assert mapping is not None
-    export = read_export(TOOLS / fixture, tuple(mapping.personal), mapping.date_order)
+    export = read_export(TOOLS / fixture, **mapping.read_options())
     mapped = map_columns(export, get_kind(kind), mapping)
     for column, source in sources.items():
         assert mapped.sources[column] == source
