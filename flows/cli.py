@@ -96,6 +96,8 @@ def print_summary(summary: dict) -> None:
             print(f"  {file['file_path']}: {file['rows_quarantined']} row(s) quarantined — see audit.quarantine")
     for note in summary["ignored"]:
         print(f"  ignored {note}")
+    for problem in summary["problems"]:
+        print(f"  not used: {problem}")
     print(f"  warehouse: {summary['warehouse']}")
     if summary.get("data_docs"):
         print(f"  validation report (Great Expectations Data Docs): {summary['data_docs']}")
@@ -155,7 +157,7 @@ def command_validate(args: argparse.Namespace) -> int:
     except (MappingError, RejectedFile, OSError) as error:
         print(f"scorecard validate: {error}", file=sys.stderr)
         return 2
-    validator = Validator(suite_parameters(area_codes(), load_frameworks(SCORECARDS_DIR)))
+    validator = Validator(suite_parameters(area_codes(), load_frameworks(SCORECARDS_DIR)[0]))
     if mapping:
         mapping.files = [str(args.file)]  # applies to this file wherever it lies
     prepared = prepare_file(args.file, args.kind, str(args.file), validator, mappings=[mapping] if mapping else [])

@@ -14,12 +14,21 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-# Measures the evidence model (sql/marts/020_evidence_measures.sql) publishes.
-EVIDENCE_MEASURES = {"ni7_pct_positive", "relationship_good_pct_agree"}
+# Measures the evidence model (sql/marts/070_evidence_measures.sql) publishes.
+CONTEXTUAL_MEASURES = {"deprivation_reach_ratio", "learner_satisfaction_vs_peers", "employer_satisfaction_vs_peers"}
+EVIDENCE_MEASURES = {
+    "ni7_pct_positive", "relationship_good_pct_agree",
+    "learner_satisfaction", "learner_recommend", "employer_satisfaction", "employer_recommend",
+    "confidence_change", "skills_change", "deprivation_pct_most_deprived",
+} | CONTEXTUAL_MEASURES
 
 
 class FrameworkError(ValueError):
-    """A framework definition file is malformed; the message names the file and the problem."""
+    """A framework definition file is malformed; the message names the file, the line and the problem."""
+
+    def __init__(self, message: str, where: tuple = ()):
+        super().__init__(message)
+        self.where = where  # path into the document (keys and list positions) of the offending part
 
 
 @dataclass(frozen=True)
@@ -37,8 +46,8 @@ class Framework:
 
 
 def parse_framework(document: dict, source: Path) -> Framework:
-    def fail(message: str) -> FrameworkError:
-        return FrameworkError(f"{source}: {message}")
+    def fail(message: str, *where) -> FrameworkError:
+        return FrameworkError(message, where)
 
     if not isinstance(document, dict):
         raise fail("expected a mapping with id, name, points_per_indicator and indicators")
@@ -47,21 +56,21 @@ def parse_framework(document: dict, source: Path) -> Framework:
             raise fail(f"missing {key!r}")
     points = document["points_per_indicator"]
     if not isinstance(points, int) or points < 1:
-        raise fail("points_per_indicator must be a positive whole number")
+        raise fail("points_per_indicator must be a positive whole number", "points_per_indicator")
     indicators = document["indicators"]
     if not isinstance(indicators, list) or not indicators:
-        raise fail("indicators must be a non-empty list")
+        raise fail("indicators must be a non-empty list", "indicators")
     seen: set[str] = set()
-    for position, indicator in enumerate(indicators, 1):
+    for position, indicator in enumerate(indicators):
         if not isinstance(indicator, dict) or not indicator.get("id") or not indicator.get("text"):
-            raise fail(f"indicator #{position} needs an id and a text")
+            raise fail(f"indicator #{position + 1} needs an id and a text", "indicators", position)
         indicator_id = str(indicator["id"])
         if indicator_id in seen:
-            raise fail(f"indicator id {indicator_id} appears twice")
+            raise fail(f"indicator id {indicator_id} appears twice", "indicators", position)
         seen.add(indicator_id)
         evidence = indicator.get("evidence")
         if evidence is not None:
-            check_evidence_rule(evidence, points, lambda message: fail(f"{indicator_id}: {message}"))
+            check_evidence_rule(evidence, points, lambda message, *where: fail(f"{indicator_id}: {message}", "indicators", position, "evidence", *where))
     return Framework(
         id=str(document["id"]),
         name=str(document["name"]),
@@ -73,34 +82,64 @@ def parse_framework(document: dict, source: Path) -> Framework:
 
 
 def check_evidence_rule(evidence: dict, points: int, fail) -> None:
+    if not isinstance(evidence, dict):
+        raise fail("evidence must be a mapping with measure and thresholds")
     if evidence.get("measure") not in EVIDENCE_MEASURES:
-        raise fail(f"evidence measure must be one of {sorted(EVIDENCE_MEASURES)}, not {evidence.get('measure')!r}")
+        raise fail(f"evidence measure must be one of {sorted(EVIDENCE_MEASURES)}, not {evidence.get('measure')!r}", "measure")
+    if evidence.get("contextual") and evidence["measure"] not in CONTEXTUAL_MEASURES:
+        raise fail(f"a contextual rule needs a measure compared with peers or locality: {sorted(CONTEXTUAL_MEASURES)}", "contextual")
     thresholds = evidence.get("thresholds")
     if not isinstance(thresholds, list) or not thresholds:
-        raise fail("evidence needs a list of thresholds ({from: value, score: points})")
-    starts = [threshold.get("from") for threshold in thresholds]
+        raise fail("evidence needs a list of thresholds ({from: value, score: points})", "thresholds")
+    starts = [threshold.get("from") if isinstance(threshold, dict) else None for threshold in thresholds]
     if any(not isinstance(start, (int, float)) for start in starts) or starts != sorted(starts):
-        raise fail("evidence thresholds need numeric `from` values in ascending order")
-    if any(threshold.get("score") not in range(points + 1) for threshold in thresholds):
-        raise fail(f"evidence threshold scores must be whole numbers from 0 to {points}")
+        raise fail("evidence thresholds need numeric `from` values in ascending order", "thresholds")
+    for position, threshold in enumerate(thresholds):
+        if threshold.get("score") not in range(points + 1):
+            raise fail(f"evidence threshold scores must be whole numbers from 0 to {points}", "thresholds", position)
     max_age = evidence.get("max_age_years", 0)
     if not isinstance(max_age, int) or max_age < 0:
-        raise fail("max_age_years must be a whole number of years (0 = same year only)")
+        raise fail("max_age_years must be a whole number of years (0 = same year only)", "max_age_years")
 
 
-def load_frameworks(directory: Path) -> list[Framework]:
-    frameworks = []
+def line_of(text: str, where: tuple) -> int | None:
+    """1-based line of the YAML node at `where` (keys and list positions), as far as it exists."""
+    node = yaml.compose(text)
+    line = node.start_mark.line + 1 if node else None
+    for step in where:
+        if isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if key.value == step), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_frameworks(directory: Path) -> tuple[list[Framework], list[str]]:
+    """Every framework file in the folder that is well formed, and one message per file that is not
+    (naming the file, the line and what is wrong): a broken file never stops the others."""
+    frameworks: list[Framework] = []
+    problems: list[str] = []
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            framework = parse_framework(yaml.safe_load(text), path)
         except yaml.YAMLError as error:
-            raise FrameworkError(f"{path}: not valid YAML: {error}") from None
-        frameworks.append(parse_framework(document, path))
-    ids = [framework.id for framework in frameworks]
-    duplicates = {framework_id for framework_id in ids if ids.count(framework_id) > 1}
-    if duplicates:
-        raise FrameworkError(f"{directory}: framework id defined more than once: {', '.join(sorted(duplicates))}")
-    return frameworks
+            mark = getattr(error, "problem_mark", None)
+            problems.append(f"{path}: line {mark.line + 1 if mark else '?'}: not valid YAML: {getattr(error, 'problem', error)}")
+            continue
+        except FrameworkError as error:
+            problems.append(f"{path}: line {line_of(text, error.where)}: {error}")
+            continue
+        if framework.id in {f.id for f in frameworks}:
+            problems.append(f"{path}: framework id {framework.id!r} is already defined by another file; this one is ignored")
+            continue
+        frameworks.append(framework)
+    return frameworks, problems
 
 
 def indicator_table(frameworks: list[Framework]) -> pd.DataFrame:
@@ -117,13 +156,16 @@ def indicator_table(frameworks: list[Framework]) -> pd.DataFrame:
             "evidence_measure": (indicator.get("evidence") or {}).get("measure"),
             "evidence_description": (indicator.get("evidence") or {}).get("description"),
             "evidence_max_age_years": (indicator.get("evidence") or {}).get("max_age_years", 0),
+            "contextual": bool((indicator.get("evidence") or {}).get("contextual", False)),
         }
         for framework in frameworks
         for position, indicator in enumerate(framework.indicators, 1)
     ]
     text = ["framework", "framework_name", "entity", "indicator_id", "indicator_text", "evidence_measure", "evidence_description"]
     whole = ["position", "max_points", "evidence_max_age_years"]
-    return pd.DataFrame(rows, columns=text + whole).astype({**{c: "str" for c in text}, **{c: "int32" for c in whole}})
+    return pd.DataFrame(rows, columns=text + whole + ["contextual"]).astype(
+        {**{c: "str" for c in text}, **{c: "int32" for c in whole}, "contextual": "bool"}
+    )
 
 
 def threshold_table(frameworks: list[Framework]) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from flows.ingest import PreparedFile, prepare_file
 from flows.load import load_files
 from flows.mapping import Mapping, load_mappings
 from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
+from flows.register import read_register
 from flows.transform import transform
 from flows.validate import Validator, suite_parameters
 from flows.warehouse import append_rows, area_codes, connect, loaded_files, publish, start_build
@@ -42,6 +43,7 @@ class RunSummary:
     rows_duplicate: int = 0
     files: list[dict] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # framework files and register rows not used
     data_docs: str | None = None
 
     @classmethod
@@ -107,8 +109,8 @@ def load_task(build: Path, prepared: list[PreparedFile], skipped: list[tuple[Sou
 
 
 @task(name="transform", cache_policy=NO_CACHE)
-def transform_task(build: Path, frameworks: list[Framework], reference_dir: Path) -> list[str]:
-    models = transform(build, frameworks, reference_dir)
+def transform_task(build: Path, frameworks: list[Framework], reference_dir: Path, providers: pd.DataFrame) -> list[str]:
+    models = transform(build, frameworks, reference_dir, providers)
     get_run_logger().info("built %d SQL models: %s", len(models), ", ".join(models))
     return models
 
@@ -164,8 +166,11 @@ def nightly(
     run_id = str(flow_run.get_id() or uuid.uuid4())
     raw_path, warehouse_path, reference_path = Path(raw_dir), Path(warehouse), Path(reference_dir)
 
-    frameworks = load_frameworks(Path(scorecards_dir))
+    frameworks, framework_problems = load_frameworks(Path(scorecards_dir))
     mappings = load_mappings(Path(mappings_dir))
+    providers, register_problems = read_register(raw_path)
+    for problem in framework_problems + register_problems:
+        get_run_logger().warning(problem)
     discovery = discover_task(raw_path)
     build, loaded = open_build_task(warehouse_path, run_id, full_refresh)
     to_load, skipped_reasons = plan_work(discovery.files, loaded)
@@ -178,9 +183,10 @@ def nightly(
             for number, source in enumerate(to_load, 1)
         ]
         log = load_task(build, prepared, skipped, run_id)
-        transform_task(build, frameworks, reference_path)
+        transform_task(build, frameworks, reference_path, providers)
         summary = RunSummary.from_log(
-            log, run_id=run_id, warehouse=str(warehouse_path), raw_dir=str(raw_path), ignored=discovery.ignored
+            log, run_id=run_id, warehouse=str(warehouse_path), raw_dir=str(raw_path), ignored=discovery.ignored,
+            problems=framework_problems + register_problems,
         )
         publish_task(build, warehouse_path, summary, started_at)
     except BaseException:

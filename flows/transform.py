@@ -1,18 +1,22 @@
-"""Transform: refresh the framework definitions in the build warehouse and run the SQL models
+"""Transform: refresh the provider register and framework definitions in the build warehouse and run the SQL models
 (sql/staging, then sql/marts, each in file-name order)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from flows.frameworks import Framework, indicator_table, threshold_table
 from flows.paths import REFERENCE_DIR
 from flows.warehouse import connect, replace_table, run_sql_folder
 
 
-def transform(build: Path, frameworks: list[Framework], reference_dir: Path = REFERENCE_DIR) -> list[str]:
+def transform(build: Path, frameworks: list[Framework], reference_dir: Path = REFERENCE_DIR, providers: pd.DataFrame | None = None) -> list[str]:
     with connect(build) as con:
         con.execute("BEGIN TRANSACTION")
+        if providers is not None:
+            replace_table(con, "staging.providers", providers)
         replace_table(con, "staging.framework_indicators", indicator_table(frameworks))
         replace_table(con, "staging.evidence_thresholds", threshold_table(frameworks))
         models = run_sql_folder(con, "staging", reference_dir) + run_sql_folder(con, "marts", reference_dir)

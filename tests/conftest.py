@@ -20,7 +20,9 @@ TOOLS = Path(__file__).parent / "fixtures" / "tools"
 
 @pytest.fixture(scope="session")
 def frameworks():
-    return load_frameworks(SCORECARDS_DIR)
+    frameworks, problems = load_frameworks(SCORECARDS_DIR)
+    assert problems == []
+    return frameworks
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,12 @@ def test_malformed_frameworks_are_reported(tmp_path, document, message):
         parse_framework(document, tmp_path / "x.yaml")
 
 
+def test_invalid_yaml_is_reported_with_its_line(tmp_path):
+    (tmp_path / "bad.yaml").write_text("id: bad\nname: [unclosed\npoints_per_indicator: 3\n")
+    frameworks, problems = load_frameworks(tmp_path)
+    assert frameworks == [] and "bad.yaml: line" in problems[0] and "not valid YAML" in problems[0]
+
+
 def test_a_user_can_add_a_framework_file(tmp_path):
     (tmp_path / "mine.yaml").write_text(yaml.safe_dump({"id": "mine", "name": "Mine", "points_per_indicator": 2, "indicators": [{"id": "M1", "text": "One"}]}))
-    assert [f.id for f in load_frameworks(tmp_path)] == ["mine"]
+    assert [f.id for f in load_frameworks(tmp_path)[0]] == ["mine"]

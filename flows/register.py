@@ -1,0 +1,44 @@
+"""The provider register: raw/providers/*.csv|xlsx with ukprn, provider_name, provider_type and
+area_code (the provider's home local authority). Read whole each run; it only enriches the marts,
+so a survey row whose UKPRN is missing from it still loads (in_register false)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from flows.mapping import canonical_name
+from flows.normalise import normalise_code, normalise_text
+from flows.read import SUPPORTED_SUFFIXES, read_export
+
+REGISTER_COLUMNS = ["ukprn", "provider_name", "provider_type", "area_code"]
+PROVIDER_TYPES = {
+    "general further education college", "sixth form college", "independent training provider",
+    "specialist college", "adult and community learning",
+}
+
+
+def read_register(raw_dir: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The register rows (text) and a message per file or row that could not be used."""
+    frames, problems = [], []
+    for path in sorted(p for p in (raw_dir / "providers").glob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES):
+        frame = read_export(path).frame
+        frame.columns = [canonical_name(c) for c in frame.columns]
+        missing = [c for c in REGISTER_COLUMNS if c not in frame.columns]
+        if missing:
+            problems.append(f"providers/{path.name}: missing column(s) {', '.join(missing)}; file not used")
+            continue
+        frames.append(frame[REGISTER_COLUMNS].assign(source_file=f"providers/{path.name}"))
+    register = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REGISTER_COLUMNS + ["source_file"], dtype="str")
+    register = register.assign(
+        ukprn=normalise_code(register["ukprn"]), area_code=normalise_code(register["area_code"]),
+        provider_name=normalise_text(register["provider_name"]), provider_type=normalise_text(register["provider_type"]).str.lower(),
+    ).astype("str")
+    bad = ~register["ukprn"].str.fullmatch(r"1\d{7}").fillna(False)
+    for row in register[bad].itertuples():
+        problems.append(f"{row.source_file}: UKPRN {row.ukprn!r} is not 8 digits starting with 1; row not used")
+    unknown_type = ~register["provider_type"].isin(PROVIDER_TYPES) & ~bad
+    for row in register[unknown_type].itertuples():
+        problems.append(f"{row.source_file}: provider type {row.provider_type!r} of {row.ukprn} is not one of {sorted(PROVIDER_TYPES)} (kept; peers are matched by type)")
+    return register[~bad].reset_index(drop=True), problems

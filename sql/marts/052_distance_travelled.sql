@@ -1,0 +1,24 @@
+-- marts.distance_travelled: learners' progress from their starting point, per provider, year and
+-- measure (confidence, skills; 1-5 scales): learners with both a before and a now answer (pairs),
+-- mean before, mean now, mean change with its 95% interval, and % improved (now > before).
+CREATE OR REPLACE TABLE marts.distance_travelled AS
+WITH pairs AS (
+    SELECT ukprn, survey_year, 'confidence' AS measure, confidence_before AS before, confidence_now AS now
+    FROM staging.learner_survey_responses WHERE confidence_before IS NOT NULL AND confidence_now IS NOT NULL
+    UNION ALL
+    SELECT ukprn, survey_year, 'skills', skills_before, skills_now
+    FROM staging.learner_survey_responses WHERE skills_before IS NOT NULL AND skills_now IS NOT NULL
+)
+SELECT p.ukprn, r.provider_name, r.ukprn IS NOT NULL AS in_register, p.survey_year, p.measure,
+       count(*) AS pairs,
+       unless_small(round(avg(before), 2), count(*)) AS mean_before,
+       unless_small(round(avg(now), 2), count(*)) AS mean_now,
+       unless_small(round(avg(now - before), 2), count(*)) AS mean_change,
+       unless_small(round(avg(now - before) - 1.96 * stddev_samp(now - before) / sqrt(count(*)), 2), count(*)) AS change_ci_low,
+       unless_small(round(avg(now - before) + 1.96 * stddev_samp(now - before) / sqrt(count(*)), 2), count(*)) AS change_ci_high,
+       unless_small(round(100 * count(*) FILTER (WHERE now > before) / count(*), 1), count(*)) AS pct_improved,
+       count(*) < min_base() AS suppressed
+FROM pairs AS p
+LEFT JOIN staging.provider_register AS r USING (ukprn)
+GROUP BY ALL
+ORDER BY p.ukprn, p.survey_year, p.measure;

@@ -1,0 +1,31 @@
+-- marts.deprivation_reach: the "post-code effect". Of a provider's learners whose home LSOA is known,
+-- the share living in England's 20% most deprived LSOAs (IMD 2019 deciles 1-2, 95% Wilson interval),
+-- beside the same share among all LSOAs of the provider's home local authority (a county: all its
+-- districts), and their ratio (≥ 1: the provider reaches deprived areas at least in proportion to its
+-- locality). The local share needs the provider in the register.
+CREATE OR REPLACE TABLE marts.deprivation_reach AS
+WITH learners AS (
+    SELECT l.ukprn, l.survey_year, count(*) AS n, count(*) FILTER (WHERE i.imd_decile <= 2) AS deprived
+    FROM staging.learner_survey_responses AS l
+    JOIN staging.imd_lsoa AS i ON i.lsoa_code = l.home_lsoa
+    GROUP BY ALL
+),
+locality AS (
+    SELECT r.ukprn, 100 * count(*) FILTER (WHERE i.imd_decile <= 2) / count(*) AS local_pct
+    FROM staging.provider_register AS r
+    JOIN staging.areas AS d ON d.area_code = r.area_code OR d.county_code = r.area_code
+    JOIN staging.imd_lsoa AS i ON i.lad19_code = d.area_code
+    GROUP BY r.ukprn
+)
+SELECT l.ukprn, r.provider_name, r.ukprn IS NOT NULL AS in_register, l.survey_year,
+       l.n AS learners_with_lsoa,
+       unless_small(round(100 * l.deprived / l.n, 1), l.n) AS pct_most_deprived_20,
+       unless_small(round(wilson_low(l.deprived / l.n, l.n), 1), l.n) AS ci_low,
+       unless_small(round(wilson_high(l.deprived / l.n, l.n), 1), l.n) AS ci_high,
+       round(c.local_pct, 1) AS local_pct_most_deprived_20,
+       unless_small(round((100 * l.deprived / l.n) / nullif(c.local_pct, 0), 2), l.n) AS reach_ratio,
+       l.n < min_base() AS suppressed
+FROM learners AS l
+LEFT JOIN staging.provider_register AS r USING (ukprn)
+LEFT JOIN locality AS c USING (ukprn)
+ORDER BY l.ukprn, l.survey_year;

@@ -1,0 +1,29 @@
+-- marts.relationship_poll_gap: the perception gap per area, year and statement — public bodies' %
+-- agreeing minus the sector's, in percentage points — and whether it is statistically significant
+-- (two-proportion z-test, |z| > 1.96). Null unless both sides have a base of min_base() or more.
+CREATE OR REPLACE TABLE marts.relationship_poll_gap AS
+WITH sides AS (
+    PIVOT (SELECT area_code, area_name, survey_year, statement, side, respondents, agreeing, pct_agree FROM marts.relationship_poll)
+    ON side IN ('sector', 'public_body')
+    USING any_value(respondents) AS n, any_value(agreeing) AS x, any_value(pct_agree) AS pct
+    GROUP BY area_code, area_name, survey_year, statement
+),
+tested AS (
+    SELECT *,
+           (coalesce(sector_x, 0) + coalesce(public_body_x, 0)) / nullif(coalesce(sector_n, 0) + coalesce(public_body_n, 0), 0) AS pooled
+    FROM sides
+)
+SELECT area_code, area_name, survey_year, statement,
+       coalesce(sector_n, 0) AS sector_respondents, sector_pct AS sector_pct_agree,
+       coalesce(public_body_n, 0) AS public_body_respondents, public_body_pct AS public_body_pct_agree,
+       round(public_body_pct - sector_pct, 1) AS gap,
+       CASE WHEN sector_pct IS NOT NULL AND public_body_pct IS NOT NULL THEN
+           round((public_body_x / public_body_n - sector_x / sector_n)
+                 / nullif(sqrt(pooled * (1 - pooled) * (1 / sector_n + 1 / public_body_n)), 0), 2)
+       END AS z,
+       CASE WHEN sector_pct IS NOT NULL AND public_body_pct IS NOT NULL THEN
+           abs((public_body_x / public_body_n - sector_x / sector_n)
+               / nullif(sqrt(pooled * (1 - pooled) * (1 / sector_n + 1 / public_body_n)), 0)) > 1.96
+       END AS significant
+FROM tested
+ORDER BY area_code, survey_year, statement;

@@ -1,0 +1,28 @@
+-- marts.evidence_measures: the survey measures that framework evidence rules can use, one row per
+-- measure, entity (area code or UKPRN) and year. Suppressed measures stay listed but are never used
+-- as evidence. Contextual measures compare an entity with its peers or its locality:
+-- deprivation_reach_ratio (vs the home local authority) and *_vs_peers (difference from the mean of
+-- providers of the same type nationally).
+CREATE OR REPLACE TABLE marts.evidence_measures AS
+SELECT 'ni7_pct_positive' AS measure, area_code AS entity_code, survey_year AS year,
+       pct_positive AS value, ci_low, ci_high, respondents AS base, suppressed
+FROM marts.ni7
+UNION ALL
+SELECT 'relationship_good_pct_agree', area_code, survey_year,
+       unless_small(round(100 * count(*) FILTER (WHERE relationship_good >= 4) / count(*), 1), count(*)),
+       unless_small(round(wilson_low(count(*) FILTER (WHERE relationship_good >= 4) / count(*), count(*)), 1), count(*)),
+       unless_small(round(wilson_high(count(*) FILTER (WHERE relationship_good >= 4) / count(*), count(*)), 1), count(*)),
+       count(*), count(*) < min_base()
+FROM staging.relationship_poll_responses
+WHERE relationship_good IS NOT NULL
+GROUP BY area_code, survey_year
+UNION ALL
+SELECT measure, ukprn, survey_year, value, ci_low, ci_high, base, suppressed FROM staging.provider_measures
+UNION ALL
+SELECT 'deprivation_reach_ratio', ukprn, survey_year, reach_ratio, NULL, NULL, learners_with_lsoa, suppressed OR reach_ratio IS NULL
+FROM marts.deprivation_reach
+UNION ALL
+SELECT measure || '_vs_peers', ukprn, survey_year, national_difference, NULL, NULL, base, suppressed OR national_difference IS NULL
+FROM marts.provider_benchmarks
+WHERE measure IN ('learner_satisfaction', 'employer_satisfaction')
+ORDER BY measure, entity_code, year;
