@@ -65,6 +65,24 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("file", type=Path, help="the export (.csv, .tsv, .txt or .xlsx)")
     inspect.add_argument("--json", action="store_true", help="print exactly one JSON object")
 
+    report = commands.add_parser(
+        "report",
+        help="write the HTML scorecard report from the warehouse",
+        description="Write warehouse/reports/: index.html listing every framework, entity and year, one "
+        "self-contained page per scorecard and a data-quality page. The nightly run does this after publishing.",
+    )
+    report.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file (default: %(default)s)")
+    report.add_argument("--output", type=Path, help="folder to write (default: reports/ beside the warehouse)")
+
+    status = commands.add_parser(
+        "status",
+        help="when the warehouse was last published, by which run, and what each file did",
+        description="Read the published warehouse: the last run, each file's outcome with its row counts, and the "
+        "most frequent quarantine reasons. --json for monitoring.",
+    )
+    status.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file (default: %(default)s)")
+    status.add_argument("--json", action="store_true", help="print exactly one JSON object")
+
     draft = commands.add_parser(
         "draft-mapping",
         help="draft a mapping file for a new survey instrument",
@@ -99,6 +117,8 @@ def print_summary(summary: dict) -> None:
     for problem in summary["problems"]:
         print(f"  not used: {problem}")
     print(f"  warehouse: {summary['warehouse']}")
+    if summary.get("report"):
+        print(f"  scorecard report: {summary['report']}")
     if summary.get("data_docs"):
         print(f"  validation report (Great Expectations Data Docs): {summary['data_docs']}")
 
@@ -207,6 +227,43 @@ def command_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_report(args: argparse.Namespace) -> int:
+    from flows.report import build_report
+
+    if not args.warehouse.is_file():
+        print(f"scorecard report: no warehouse at {args.warehouse} (run `scorecard run` first)", file=sys.stderr)
+        return 2
+    pages = build_report(args.warehouse, args.output or args.warehouse.parent / "reports")
+    print(f"wrote {len(pages)} pages; open {pages[0]}")
+    return 0
+
+
+def command_status(args: argparse.Namespace) -> int:
+    from flows.status import warehouse_status
+
+    if not args.warehouse.is_file():
+        print(f"scorecard status: no warehouse at {args.warehouse} (run `scorecard run` first)", file=sys.stderr)
+        return 2
+    facts = warehouse_status(args.warehouse)
+    if args.json:
+        print(json.dumps(facts, indent=2, default=str))
+        return 0
+    run = facts["last_run"]
+    print(f"{facts['warehouse']}: published {facts['published_at']}")
+    if run:
+        print(f"  last run {run['run_id']}: {run['status']}, {run['started_at']} → {run['finished_at']}")
+        print(f"  files: {run['files_loaded']} loaded, {run['files_skipped']} skipped (unchanged), {run['files_rejected']} rejected; "
+              f"rows: {run['rows_loaded']} loaded, {run['rows_quarantined']} quarantined, {run['rows_duplicate']} duplicate")
+    for file in facts["files"]:
+        counts = f"{file['rows_read']} read, {file['rows_loaded']} loaded, {file['rows_quarantined']} quarantined, {file['rows_duplicate']} duplicate"
+        print(f"  {file['status']:<17} {file['file_path']} ({counts})" + (f" — {file['message']}" if file["status"] == "rejected" else ""))
+    if facts["top_quarantine_reasons"]:
+        print("  top quarantine reasons (rows now in audit.quarantine):")
+        for item in facts["top_quarantine_reasons"]:
+            print(f"    {item['rows']:>6}  {item['reason']}")
+    return 0
+
+
 def command_draft_mapping(args: argparse.Namespace) -> int:
     from flows.draft import draft_mapping
     from flows.kinds import get_kind
@@ -238,7 +295,10 @@ def command_draft_mapping(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"run": command_run, "validate": command_validate, "inspect": command_inspect, "draft-mapping": command_draft_mapping}
+    commands = {
+        "run": command_run, "validate": command_validate, "inspect": command_inspect,
+        "draft-mapping": command_draft_mapping, "status": command_status, "report": command_report,
+    }
     return commands[args.command](args)
 
 

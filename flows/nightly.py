@@ -23,9 +23,10 @@ from flows.load import load_files
 from flows.mapping import Mapping, load_mappings
 from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
 from flows.register import read_register
+from flows.report import build_report
 from flows.transform import transform
 from flows.validate import Validator, suite_parameters
-from flows.warehouse import append_rows, area_codes, connect, loaded_files, publish, start_build
+from flows.warehouse import append_rows, area_codes, connect, export_marts, loaded_files, publish, start_build
 
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": 3}
 
@@ -45,6 +46,7 @@ class RunSummary:
     ignored: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # framework files and register rows not used
     data_docs: str | None = None
+    report: str | None = None
 
     @classmethod
     def from_log(cls, log: pd.DataFrame, **fields) -> "RunSummary":
@@ -143,6 +145,20 @@ def publish_task(build: Path, warehouse: Path, summary: RunSummary, started_at: 
     get_run_logger().info("published %s", warehouse)
 
 
+@task(name="export-parquet", cache_policy=NO_CACHE, **IO_RETRIES)
+def export_task(warehouse: Path) -> list[Path]:
+    written = export_marts(warehouse, warehouse.parent / "exports")
+    get_run_logger().info("exported %d marts as Parquet to %s", len(written), warehouse.parent / "exports")
+    return written
+
+
+@task(name="report", cache_policy=NO_CACHE)
+def report_task(warehouse: Path) -> Path:
+    pages = build_report(warehouse, warehouse.parent / "reports")
+    get_run_logger().info("wrote the scorecard report: %d pages in %s", len(pages), warehouse.parent / "reports")
+    return pages[0]
+
+
 @task(name="data-docs", cache_policy=NO_CACHE)
 def data_docs_task(validator: Validator, site_dir: Path, run_id: str) -> Path | None:
     if not validator.results:
@@ -192,6 +208,8 @@ def nightly(
     except BaseException:
         build.unlink(missing_ok=True)  # never published; the last published warehouse stands
         raise
+    export_task(warehouse_path)
+    summary.report = str(report_task(warehouse_path))
     if validator is not None:
         docs = data_docs_task(validator, warehouse_path.parent / "data-docs", run_id)
         summary.data_docs = str(docs) if docs else None

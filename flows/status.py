@@ -1,0 +1,36 @@
+"""`scorecard status`: what the published warehouse holds and what the last run did."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from flows.warehouse import connect
+
+
+def warehouse_status(path: Path, top: int = 5) -> dict:
+    with connect(path, read_only=True) as con:
+        run = con.execute(
+            "SELECT * FROM audit.run_log ORDER BY finished_at DESC LIMIT 1"
+        ).df().to_dict("records")
+        run = run[0] if run else None
+        files = con.execute(
+            """SELECT file_path, kind, status, rows_read, rows_loaded, rows_quarantined, rows_duplicate, message
+               FROM audit.load_log WHERE run_id = ? ORDER BY file_path""",
+            [run["run_id"] if run else ""],
+        ).df().to_dict("records")
+        # Reasons without the quoted values, so the same rule on different values counts as one.
+        reasons = con.execute(
+            """SELECT regexp_replace(reason, ' \\(got .*\\)$', '') AS reason, count(*) AS rows
+               FROM (SELECT unnest(string_split(reasons, '; ')) AS reason FROM audit.quarantine)
+               GROUP BY 1 ORDER BY rows DESC, reason LIMIT ?""",
+            [top],
+        ).fetchall()
+    published = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+    return {
+        "warehouse": str(path),
+        "published_at": published.isoformat(timespec="seconds"),
+        "last_run": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run.items()} if run else None,
+        "files": files,
+        "top_quarantine_reasons": [{"reason": reason, "rows": rows} for reason, rows in reasons],
+    }
