@@ -781,6 +781,270 @@ def make_employers() -> tuple[list[DemoFile], pd.DataFrame]:
 
 
 # --------------------------------------------------------------------------------------------
+# More providers (2022/23, 2023/24): peers for the benchmarks, rural and two-tier areas
+# --------------------------------------------------------------------------------------------
+# Written to their own files with their own seeded streams, so the four-provider files above are
+# untouched. raw/providers/provider_register.csv lists these providers (edited by hand; this
+# script only checks it).
+
+
+@dataclass
+class MoreProvider:
+    name: str
+    provider_type: str
+    area: str  # home local authority in the register (a county, district or unitary)
+    area_label: str
+    neighbours: list[str]  # 2019 district/unitary codes next to the home area
+    level: dict[int, float]  # latent satisfaction per academic year start
+    age_p: list[float]
+    deprived_weight: float  # how strongly the provider's home-area learners come from IMD deciles 1-2
+    gain_shift: float  # >0: more learners report bigger confidence/skills gains
+    where_p: list[float] = field(default_factory=lambda: [0.80, 0.14, 0.04, 0.02])
+
+
+MORE_PROVIDERS = {
+    "10061317": MoreProvider(
+        "Kernow Coast College (demo)", "General further education college", "E06000052",
+        "Cornwall (unitary, rural, South West)", ["E06000026", "E07000046", "E07000047"],
+        {2022: 7.5, 2023: 7.7}, [0.48, 0.22, 0.30], 1.1, 0.0,
+    ),
+    "10062984": MoreProvider(
+        "Sherwood Edge College (demo)", "General further education college", "E07000174",
+        "Mansfield (district of Nottinghamshire, East Midlands)", ["E07000170", "E07000175", "E07000033"],
+        {2022: 6.7, 2023: 7.1}, [0.55, 0.20, 0.25], 1.4, 0.1,
+    ),
+    "10064420": MoreProvider(
+        "Lakes and Furness Skills (demo)", "Independent training provider", "E06000064",
+        "Westmorland and Furness (unitary since 2023, rural, North West)", ["E07000029", "E07000028", "E07000121"],
+        {2022: 8.2, 2023: 8.1}, [0.30, 0.35, 0.35], 0.9, 0.0, [0.74, 0.20, 0.04, 0.02],
+    ),
+    "10067115": MoreProvider(
+        "Witham Valley Training (demo)", "Independent training provider", "E07000138",
+        "Lincoln (district of Lincolnshire, East Midlands)", ["E07000139", "E07000142"],
+        {2022: 7.3, 2023: 6.9}, [0.30, 0.30, 0.40], 1.0, -0.1,
+    ),
+    "10068732": MoreProvider(
+        "Breckland Community Learning (demo)", "Adult and community learning", "E07000143",
+        "Breckland (rural district of Norfolk, East of England)", ["E07000149", "E07000146", "E07000245"],
+        {2022: 7.9, 2023: 8.2}, [0.03, 0.12, 0.85], 2.2, 0.35,
+    ),
+    "10005810": MoreProvider(  # already in the register; no peers of its type, no employer survey
+        "Moorland Sixth Form College (demo)", "Sixth form college", "E10000024",
+        "Nottinghamshire (county: LSOAs of its seven districts, East Midlands)",
+        ["E06000018", "E07000033", "E07000039", "E08000017"],
+        {2022: 7.3, 2023: 7.4}, [0.96, 0.04, 0.0], 0.7, -0.15,
+    ),
+}
+MORE_LEARNER_DESIGN = {  # (ukprn, academic year start) -> learners
+    ("10061317", 2022): 142, ("10061317", 2023): 149,
+    ("10062984", 2022): 118, ("10062984", 2023): 131,
+    ("10064420", 2022): 46, ("10064420", 2023): 53,
+    ("10067115", 2022): 64, ("10067115", 2023): 57,
+    ("10068732", 2022): 41, ("10068732", 2023): 48,
+    ("10005810", 2022): 97, ("10005810", 2023): 104,
+}
+MORE_EMPLOYER_DESIGN = {  # the sixth form college has no employer survey
+    ("10061317", 2022): 31, ("10061317", 2023): 33,
+    ("10062984", 2022): 27, ("10062984", 2023): 29,
+    ("10064420", 2022): 18, ("10064420", 2023): 21,
+    ("10067115", 2022): 24, ("10067115", 2023): 22,
+    ("10068732", 2022): 15, ("10068732", 2023): 17,
+}
+LEARNER_COLUMNS = ["respondent_id", "ukprn", "survey_year", "age_band", "home_lsoa", "overall_satisfaction",
+                   "recommend", "teaching", "support", "confidence_before", "confidence_now", "skills_before",
+                   "skills_now"]
+EMPLOYER_COLUMNS = ["respondent_id", "ukprn", "survey_year", "employer_size", "sector", "overall_satisfaction",
+                    "recommend"]
+
+
+def academic_year(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def load_lsoa_deciles() -> pd.DataFrame:
+    """Every 2011 LSOA with its 2019 district/unitary and IMD 2019 decile, sorted by LSOA code."""
+    path = find_reference("deprivation/imd2019_lsoa.csv.gz")
+    imd = pd.read_csv(path, encoding="utf-8-sig", dtype=str)
+    imd = imd.iloc[:, [0, 2, 5]]
+    imd.columns = ["lsoa", "lad", "decile"]
+    return imd.astype({"decile": int}).sort_values("lsoa", ignore_index=True)
+
+
+def districts_of(area: str) -> list[str]:
+    """The 2019 district/unitary codes (as in the IMD file) that make up a local authority: itself,
+    a county's districts, or the districts a new unitary replaced (e.g. Westmorland and Furness)."""
+    codes = pd.read_csv(find_reference("geography/la_all_codes.csv"), dtype=str)
+    inside = (codes["LADCD"] == area) | (codes["UTLACD"] == area) | (codes["LADCD_ACTIVE"] == area)
+    return sorted(codes.loc[inside, "LADCD"].unique())
+
+
+def more_learner_responses(rng: np.random.Generator, lsoas: pd.DataFrame, ukprn: str, year: int,
+                           n: int) -> pd.DataFrame:
+    p = MORE_PROVIDERS[ukprn]
+    home = lsoas[lsoas["lad"].isin(districts_of(p.area))]
+    if home.empty:
+        raise SystemExit(f"no LSOAs found for {p.area} in the IMD 2019 file")
+    near_pool = lsoas.loc[lsoas["lad"].isin(p.neighbours), "lsoa"].to_numpy()
+    far_pool = lsoas.loc[~lsoas["lad"].isin([*home["lad"].unique(), *p.neighbours]), "lsoa"].to_numpy()
+    home_w = np.where(home["decile"].to_numpy() <= 2, p.deprived_weight, 1.0)
+    where = rng.choice(4, size=n, p=p.where_p)  # home, neighbour, elsewhere, not given
+    lsoa = np.array([""] * n, dtype=object)
+    lsoa[where == 0] = rng.choice(home["lsoa"].to_numpy(), size=(where == 0).sum(), p=home_w / home_w.sum())
+    lsoa[where == 1] = rng.choice(near_pool, size=(where == 1).sum())
+    lsoa[where == 2] = rng.choice(far_pool, size=(where == 2).sum())
+    person = p.level[year] + rng.normal(0, 1.3, n)
+    overall = ordinal(person + rng.normal(0, 0.5, n), 0, 10)
+    recommend = scale_0_10(rng, person + 0.1, 0.8)
+    teaching = scale_0_10(rng, person + 0.3, 0.8)
+    support = scale_0_10(rng, person - 0.2, 0.9)
+    gains = np.array([-1, 0, 1, 2, 3])
+    s = p.gain_shift
+    conf_p = np.array([0.04, 0.26 - s * 0.5, 0.42, 0.23 + s * 0.35, 0.05 + s * 0.15])
+    skill_p = np.array([0.03, 0.22 - s * 0.5, 0.45, 0.25 + s * 0.35, 0.05 + s * 0.15])
+    conf_before = rng.choice(np.arange(1, 6), size=n, p=[0.18, 0.34, 0.30, 0.14, 0.04])
+    conf_now = np.clip(conf_before + rng.choice(gains, size=n, p=conf_p / conf_p.sum()), 1, 5)
+    skills_before = rng.choice(np.arange(1, 6), size=n, p=[0.22, 0.36, 0.27, 0.12, 0.03])
+    skills_now = np.clip(skills_before + rng.choice(gains, size=n, p=skill_p / skill_p.sum()), 1, 5)
+    text = lambda a: a.astype(str).astype(object)  # noqa: E731
+    frame = pd.DataFrame(
+        {
+            "ukprn": ukprn,
+            "survey_year": academic_year(year),
+            "age_band": rng.choice(AGE_BANDS, size=n, p=p.age_p),
+            "home_lsoa": lsoa,
+            "overall_satisfaction": text(overall),
+            "recommend": text(recommend),
+            "teaching": text(teaching),
+            "support": text(support),
+            "confidence_before": text(conf_before),
+            "confidence_now": text(conf_now),
+            "skills_before": text(skills_before),
+            "skills_now": text(skills_now),
+        }
+    )
+    frame.loc[rng.random(n) < 0.03, "recommend"] = ""  # skipped the question
+    return frame
+
+
+def make_more_learners() -> tuple[list[DemoFile], pd.DataFrame]:
+    rng = rng_for("learner_survey_more_providers")
+    lsoas = load_lsoa_deciles()
+    clean = {key: more_learner_responses(rng, lsoas, *key, n) for key, n in MORE_LEARNER_DESIGN.items()}
+    parts = []
+    for year, start in ((2022, 63_100_000), (2023, 74_200_000)):
+        frame = pd.concat([f for (u, y), f in clean.items() if y == year], ignore_index=True)
+        frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True).assign(respondent_id="")
+        frame["respondent_id"] = gapped_ids(rng, len(frame), start=start).astype(str)
+        parts.append(frame[LEARNER_COLUMNS])
+    frame = pd.concat(parts, ignore_index=True)
+    path = RAW / "learner_survey" / "learner_survey_more_providers.csv"
+    write_csv(frame, path)
+    files = [
+        DemoFile(
+            path,
+            len(frame),
+            [
+                "UTF-8, comma-delimited, LF line ends; both years in one file (2022/23 rows first)",
+                "`survey_year` in academic-year form `2022/23` / `2023/24`",
+                "numeric respondent ids (8 digits, 631xxxxx in 2022/23, 742xxxxx in 2023/24); five new providers and "
+                "the register's sixth form college 10005810 (see the tables below); no deliberate defects",
+                "`home_lsoa`: real 2011 LSOA codes, ~80% in the provider's home authority (for a county or a new "
+                "unitary: its 2019 districts), ~14% in neighbouring authorities, ~4% elsewhere, ~2% blank",
+                "`recommend` blank for ~3% (question skipped)",
+            ],
+        )
+    ]
+    deciles = lsoas.set_index("lsoa")["decile"]
+    rows = []
+    for (u, y), f in sorted(clean.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        p = MORE_PROVIDERS[u]
+        known = f["home_lsoa"] != ""
+        in_home = f["home_lsoa"].isin(set(lsoas.loc[lsoas["lad"].isin(districts_of(p.area)), "lsoa"]))
+        deprived = f.loc[known, "home_lsoa"].map(deciles) <= 2
+        conf_gain = f["confidence_now"].astype(int) - f["confidence_before"].astype(int)
+        skill_gain = f["skills_now"].astype(int) - f["skills_before"].astype(int)
+        rows.append(
+            {
+                "ukprn": u,
+                "provider_type": p.provider_type,
+                "home_area": p.area,
+                "survey_year": academic_year(y),
+                "learners": len(f),
+                "mean_overall": f["overall_satisfaction"].astype(int).mean(),
+                "home_lsoa_known": int(known.sum()),
+                "home_lsoa_in_home_area": int(in_home.sum()),
+                "pct_imd_decile_1_2": 100.0 * deprived.sum() / known.sum(),
+                "mean_confidence_gain": conf_gain.mean(),
+                "mean_skills_gain": skill_gain.mean(),
+            }
+        )
+    return files, pd.DataFrame(rows)
+
+
+def make_more_employers() -> tuple[list[DemoFile], pd.DataFrame]:
+    rng = rng_for("employer_survey_more_providers")
+    clean = {}
+    for (u, y), n in MORE_EMPLOYER_DESIGN.items():
+        person = MORE_PROVIDERS[u].level[y] + rng.normal(0, 1.4, n)  # employers rate about as learners do
+        clean[(u, y)] = pd.DataFrame(
+            {
+                "ukprn": u,
+                "survey_year": academic_year(y),
+                "employer_size": rng.choice(EMPLOYER_SIZES, size=n, p=[0.32, 0.36, 0.21, 0.11]),
+                "sector": rng.choice(EMPLOYER_SECTORS, size=n),
+                "overall_satisfaction": ordinal(person, 0, 10).astype(str).astype(object),
+                "recommend": ordinal(person + rng.normal(0, 0.9, n), 0, 10).astype(str).astype(object),
+            }
+        )
+    parts = []
+    for year in (2022, 2023):
+        frame = pd.concat([f for (u, y), f in clean.items() if y == year], ignore_index=True)
+        ids = gapped_ids(rng, len(frame), start=5001)
+        parts.append(frame.assign(respondent_id=[f"EMP-{year % 100:02d}-{i:04d}" for i in ids])[EMPLOYER_COLUMNS])
+    frame = pd.concat(parts, ignore_index=True)
+    path = RAW / "employer_survey" / "employer_survey_more_providers.csv"
+    write_csv(frame, path)
+    files = [
+        DemoFile(
+            path,
+            len(frame),
+            [
+                "UTF-8, comma-delimited, LF line ends; rows grouped by year, then provider",
+                "`survey_year` in academic-year form `2022/23` / `2023/24`; "
+                "respondent ids `EMP-22-5001` … (from 5001, so they never repeat the other employer files)",
+                "five of the more providers (the sixth form college has no employer survey); no deliberate defects",
+            ],
+        )
+    ]
+    stats = pd.DataFrame(
+        [
+            {
+                "ukprn": u,
+                "survey_year": academic_year(y),
+                "employers": len(f),
+                "mean_overall": f["overall_satisfaction"].astype(int).mean(),
+            }
+            for (u, y), f in sorted(clean.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+        ]
+    )
+    return files, stats
+
+
+def check_register() -> list[str]:
+    """The more providers must be in raw/providers/provider_register.csv as declared here."""
+    path = RAW / "providers" / "provider_register.csv"
+    register = pd.read_csv(path, dtype=str).set_index("ukprn") if path.exists() else pd.DataFrame()
+    problems = []
+    for ukprn, p in MORE_PROVIDERS.items():
+        expected = [p.name, p.provider_type, p.area]
+        if ukprn not in register.index:
+            problems.append(f"{ukprn} is not in {path.relative_to(ROOT)}")
+        elif register.loc[ukprn, ["provider_name", "provider_type", "area_code"]].tolist() != expected:
+            problems.append(f"{ukprn} in {path.relative_to(ROOT)} differs from {expected}")
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
 # Panel assessments, Compact Scorecard for a Thriving Sector (2009-2011)
 # --------------------------------------------------------------------------------------------
 
@@ -934,7 +1198,8 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 
 def write_readme(files: list[DemoFile], ni7: pd.DataFrame, poll: pd.DataFrame, learners: pd.DataFrame,
-                 employers: pd.DataFrame, assessment: pd.DataFrame) -> None:
+                 employers: pd.DataFrame, assessment: pd.DataFrame, more_learners: pd.DataFrame,
+                 more_employers: pd.DataFrame) -> None:
     out = [
         "# raw/ — the drop zone, with demo exports",
         "",
@@ -1000,6 +1265,7 @@ def write_readme(files: list[DemoFile], ni7: pd.DataFrame, poll: pd.DataFrame, l
         "",
         markdown_table(employers),
         "",
+        *more_providers_readme(more_learners, more_employers),
         "### Panel assessments — expected basis of each indicator before evidence rules",
         "",
         "Counts per entity and year over TS01\u2013TS17. `consensus total` sums the agreed and consensus "
@@ -1026,14 +1292,60 @@ def write_readme(files: list[DemoFile], ni7: pd.DataFrame, poll: pd.DataFrame, l
     (RAW / "README.md").write_text("\n".join(out), encoding="utf-8")
 
 
+def more_providers_readme(learners: pd.DataFrame, employers: pd.DataFrame) -> list[str]:
+    names = {u: p.name for u, p in MORE_PROVIDERS.items()}
+    register = pd.DataFrame(
+        [
+            {"ukprn": u, "provider_name": p.name, "provider_type": p.provider_type, "area_code": p.area,
+             "home area": p.area_label}
+            for u, p in MORE_PROVIDERS.items()
+        ]
+    )
+    learners = learners.assign(provider_name=learners["ukprn"].map(names))
+    learners = learners[["ukprn", "provider_name", *[c for c in learners.columns if c not in ("ukprn", "provider_name")]]]
+    return [
+        "### More providers — learner and employer surveys (`*_more_providers.csv`)",
+        "",
+        "Providers added so peer benchmarks (same provider type, nationally and within a region) have peers, "
+        "and so rural and two-tier areas are represented. They are in `providers/provider_register.csv` "
+        "(appended after the original five). Peers: the two new general FE colleges join Harbourside "
+        "(10001465, Bristol, South West) and Canalside (10004927, Birmingham); Kernow Coast shares the South "
+        "West with Harbourside. The two new independent training providers join Trent Vale (10007924, "
+        "Rushcliffe); Witham Valley shares the East Midlands with it. Breckland Community Learning joins "
+        "Camden Community Learning (10023139). Moorland Sixth Form College (10005810, already in the "
+        "register) now has learner responses but no peer of its type and no employer survey.",
+        "",
+        markdown_table(register),
+        "",
+        "Learners per provider-year. `mean_overall` = mean `overall_satisfaction`; `pct_imd_decile_1_2` = % of "
+        "learners with a known home LSOA (`home_lsoa_known`) whose LSOA is in IMD 2019 deciles 1–2; "
+        "`home_lsoa_in_home_area` counts LSOAs inside the home authority (a county or a post-2019 unitary: "
+        "its 2019 districts); gains = mean of `*_now` − `*_before`. All rows are valid.",
+        "",
+        markdown_table(learners),
+        "",
+        "Employers per provider-year:",
+        "",
+        markdown_table(employers.assign(provider_name=employers["ukprn"].map(names))[
+            ["ukprn", "provider_name", "survey_year", "employers", "mean_overall"]]),
+        "",
+    ]
+
+
 def main() -> None:
     ni7_files, ni7_stats = make_ni7()
     poll_files, poll_stats = make_poll()
     learner_files, learner_stats = make_learners()
     employer_files, employer_stats = make_employers()
     assessment_files, assessment_expected = make_assessments()
-    files = ni7_files + poll_files + learner_files + employer_files + assessment_files
-    write_readme(files, ni7_stats, poll_stats, learner_stats, employer_stats, assessment_expected)
+    more_learner_files, more_learner_stats = make_more_learners()
+    more_employer_files, more_employer_stats = make_more_employers()
+    files = (ni7_files + poll_files + learner_files + more_learner_files + employer_files + more_employer_files
+             + assessment_files)
+    write_readme(files, ni7_stats, poll_stats, learner_stats, employer_stats, assessment_expected,
+                 more_learner_stats, more_employer_stats)
+    for problem in check_register():
+        print(f"WARNING: {problem}")
 
     width = max(len(f.path.relative_to(ROOT).as_posix()) for f in files)
     for f in files:

@@ -49,20 +49,20 @@ def run(prefect_api, demo_raw, tmp_path):
 
 def test_demo_run_publishes_the_contract_and_accounts_for_every_row(run):
     summary = run()
-    assert (summary["files_loaded"], summary["files_skipped"], summary["files_rejected"]) == (13, 0, 1)
-    assert (summary["rows_loaded"], summary["rows_quarantined"], summary["rows_duplicate"]) == (3561, 22, 1)
+    assert (summary["files_loaded"], summary["files_skipped"], summary["files_rejected"]) == (15, 0, 1)
+    assert (summary["rows_loaded"], summary["rows_quarantined"], summary["rows_duplicate"]) == (4848, 22, 1)
     warehouse = run.warehouse
     for table, columns in CONTRACT.items():
         schema, name = table.split(".")
         found = [c for (c,) in fetch(warehouse, f"SELECT column_name FROM information_schema.columns WHERE table_schema='{schema}' AND table_name='{name}' ORDER BY ordinal_position")]
         assert found[: len(columns)] == columns, table
     assert fetch(warehouse, "SELECT count(*) FROM audit.load_log WHERE rows_read <> rows_loaded + rows_quarantined + rows_duplicate") == [(0,)]
-    assert fetch(warehouse, "SELECT sum(rows_read) FROM audit.load_log") == [(3584,)]
+    assert fetch(warehouse, "SELECT sum(rows_read) FROM audit.load_log") == [(4871,)]
     assert fetch(warehouse, "SELECT count(*) FROM audit.quarantine") == [(22,)]
     staged = fetch(warehouse, """SELECT (SELECT count(*) FROM staging.ni7_responses) + (SELECT count(*) FROM staging.relationship_poll_responses)
         + (SELECT count(*) FROM staging.learner_survey_responses) + (SELECT count(*) FROM staging.employer_survey_responses)
         + (SELECT count(*) FROM staging.assessments)""")
-    assert staged == [(3561,)]
+    assert staged == [(4848,)]
     # lineage on every staged row
     assert fetch(warehouse, "SELECT count(*) FROM staging.ni7_responses WHERE source_file IS NULL OR row_number IS NULL OR file_sha256 IS NULL OR run_id IS NULL") == [(0,)]
     # figures from raw/README.md: Bristol NI7 2010 weighted 34.8%, Rushcliffe 2008 suppressed
@@ -78,7 +78,7 @@ def test_second_run_skips_everything_and_duplicates_nothing(run):
     before = fetch(run.warehouse, "SELECT * FROM marts.scorecard_totals ORDER BY ALL")
     staged_before = fetch(run.warehouse, "SELECT count(*) FROM staging.ni7_responses")
     summary = run()
-    assert summary["files_loaded"] == 0 and summary["files_skipped"] == 13
+    assert summary["files_loaded"] == 0 and summary["files_skipped"] == 15
     assert summary["rows_loaded"] == 0
     assert fetch(run.warehouse, "SELECT count(*) FROM staging.ni7_responses") == staged_before
     assert fetch(run.warehouse, "SELECT * FROM marts.scorecard_totals ORDER BY ALL") == before
@@ -129,8 +129,8 @@ def test_command_line_against_a_running_prefect_api(run, tmp_path):
     scorecard = os.path.join(os.path.dirname(sys.executable), "scorecard")
     done = subprocess.run([scorecard, "run", "--raw", str(run.raw), "--warehouse", str(run.warehouse)], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "13 loaded, 0 skipped (unchanged), 1 rejected" in done.stdout
-    assert "3561 loaded, 22 quarantined, 1 duplicate" in done.stdout
+    assert "15 loaded, 0 skipped (unchanged), 1 rejected" in done.stdout
+    assert "4848 loaded, 22 quarantined, 1 duplicate" in done.stdout
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
     failed = subprocess.run([scorecard, "run", "--raw", str(run.raw), "--warehouse", str(blocked / "w.duckdb")], env=env, capture_output=True, text=True, timeout=300)

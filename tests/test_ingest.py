@@ -17,8 +17,8 @@ def test_every_demo_row_is_accounted_for(validator):
         totals["quarantined"] += prepared.rows_quarantined
         totals["duplicate"] += prepared.rows_duplicate
     # raw/README.md lists the deliberate defects: 12 bad rows, 1 duplicate, a rejected file of 10 rows
-    # (and 8 panel rows for the provider scorecard, raw/assessment/community_scores_2023.csv)
-    assert totals == {"read": 3584, "good": 3561, "quarantined": 22, "duplicate": 1}
+    # (and 8 panel rows for the provider scorecard; 1,287 survey rows of six more providers)
+    assert totals == {"read": 4871, "good": 4848, "quarantined": 22, "duplicate": 1}
 
 
 def test_ni7_2008_demo_defects(validator):
