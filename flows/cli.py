@@ -41,6 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file to publish (default: %(default)s)")
     run.add_argument("--full-refresh", action="store_true", help="rebuild from scratch instead of loading only new or changed files")
     run.add_argument("--mappings", type=Path, default=MAPPINGS_DIR, help="folder of mapping files (default: the project's mappings/)")
+    run.add_argument("--on-busy", choices=["wait", "exit"], default="wait",
+                     help="when another run holds the warehouse: wait for it (default) or exit at once with status 3")
+    run.add_argument("--busy-timeout", type=float, default=3600, help="longest wait for another run, seconds (default: %(default)s)")
+    run.add_argument("--settle-seconds", type=float, default=10,
+                     help="leave files modified more recently than this for the next run (default: %(default)s)")
+    run.add_argument("--runner", choices=["threads", "dask"], default="threads",
+                     help="task runner for reading and validating files in parallel (default: %(default)s)")
+    run.add_argument("--workers", type=int, help="threads, or local Dask worker processes (default: threads: Python's default; dask: 2)")
+    run.add_argument("--dask-address", help="use this running Dask scheduler (tcp://host:8786) instead of a local cluster")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
 
     validate = commands.add_parser(
@@ -64,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inspect.add_argument("file", type=Path, help="the export (.csv, .tsv, .txt or .xlsx)")
     inspect.add_argument("--json", action="store_true", help="print exactly one JSON object")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the scorecard-nightly deployment on its schedule (needs a Prefect server)",
+        description="Register the scorecard-nightly deployment with the Prefect server at PREFECT_API_URL and run it "
+        "on its schedule (default 02:00 Europe/London) until stopped. Schedules do not fire on Prefect's temporary "
+        "server: start one with `prefect server start` first.",
+    )
+    serve.add_argument("--cron", default="0 2 * * *", help="schedule (default: %(default)s)")
+    serve.add_argument("--timezone", default="Europe/London", help="time zone of the schedule (default: %(default)s)")
+    serve.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR, help="folder of exports (default: %(default)s)")
+    serve.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file to publish (default: %(default)s)")
+    serve.add_argument("--settle-seconds", type=float, default=60, help="leave files modified this recently for the next run (default: %(default)s)")
 
     report = commands.add_parser(
         "report",
@@ -114,6 +136,8 @@ def print_summary(summary: dict) -> None:
             print(f"  {file['file_path']}: {file['rows_quarantined']} row(s) quarantined — see audit.quarantine")
     for note in summary["ignored"]:
         print(f"  ignored {note}")
+    for path in summary["settling"]:
+        print(f"  left for the next run (still being written): {path}")
     for problem in summary["problems"]:
         print(f"  not used: {problem}")
     print(f"  warehouse: {summary['warehouse']}")
@@ -127,12 +151,19 @@ def command_run(args: argparse.Namespace) -> int:
     if not args.raw.is_dir():
         print(f"scorecard run: raw folder {args.raw} does not exist", file=sys.stderr)
         return 2
+    from flows.lock import WarehouseBusy
     from flows.nightly import nightly
+    from flows.runners import task_runner
 
+    flow = nightly.with_options(task_runner=task_runner(args.runner, args.workers, args.dask_address))
     try:
-        summary = nightly(
-            raw_dir=str(args.raw), warehouse=str(args.warehouse), full_refresh=args.full_refresh, mappings_dir=str(args.mappings)
+        summary = flow(
+            raw_dir=str(args.raw), warehouse=str(args.warehouse), full_refresh=args.full_refresh, mappings_dir=str(args.mappings),
+            on_busy=args.on_busy, busy_timeout_seconds=args.busy_timeout, settle_seconds=args.settle_seconds,
         )
+    except WarehouseBusy as busy:
+        print(f"\nscorecard run did not start: {busy}", file=sys.stderr)
+        return 3
     except Exception as error:  # the pipeline itself failed: say so plainly, non-zero exit
         print(f"\nscorecard run failed: {type(error).__name__}: {error}", file=sys.stderr)
         print("The last published warehouse is unchanged.", file=sys.stderr)
@@ -227,6 +258,24 @@ def command_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_serve(args: argparse.Namespace) -> int:
+    if not os.environ.get("PREFECT_API_URL"):
+        print("scorecard serve: set PREFECT_API_URL to a running Prefect server (e.g. http://127.0.0.1:4200/api); "
+              "schedules do not fire on the temporary server. See README, \"Run it every night\".", file=sys.stderr)
+        return 2
+    from prefect.schedules import Cron
+
+    from flows.nightly import nightly
+
+    nightly.serve(
+        name="scorecard-nightly",
+        schedules=[Cron(args.cron, timezone=args.timezone)],
+        parameters={"raw_dir": str(args.raw.resolve()), "warehouse": str(args.warehouse.resolve()), "settle_seconds": args.settle_seconds},
+        tags=["scorecard"],
+    )
+    return 0
+
+
 def command_report(args: argparse.Namespace) -> int:
     from flows.report import build_report
 
@@ -298,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = {
         "run": command_run, "validate": command_validate, "inspect": command_inspect,
         "draft-mapping": command_draft_mapping, "status": command_status, "report": command_report,
+        "serve": command_serve,
     }
     return commands[args.command](args)
 

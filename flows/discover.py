@@ -6,7 +6,8 @@ the top level, unknown folders, editor lock files) is reported and left alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.kinds import KINDS
@@ -28,16 +29,20 @@ class SourceFile:
 class Discovery:
     files: list[SourceFile]
     ignored: list[str]  # relative paths with the reason they were not considered
+    settling: list[str] = field(default_factory=list)  # still being written, it seems: left for the next run
 
 
 def is_temporary(path: Path) -> bool:
     return path.name.startswith((".", "~$")) or path.suffix.lower() in {".part", ".tmp", ".crdownload"}
 
 
-def discover_files(raw_dir: Path) -> Discovery:
+def discover_files(raw_dir: Path, settle_seconds: float = 0) -> Discovery:
+    """Exports in raw_dir by kind. A file modified in the last `settle_seconds`, or whose size changes
+    while it is looked at, is left for the next run rather than read half-written."""
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw folder {raw_dir} does not exist")
-    files, ignored = [], []
+    files, ignored, settling = [], [], []
+    now = time.time()
     for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(raw_dir).as_posix()
         if is_temporary(path) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -50,8 +55,17 @@ def discover_files(raw_dir: Path) -> Discovery:
         elif parts[0] not in KINDS:
             ignored.append(f"{relative}: folder {parts[0]!r} is not a survey kind ({', '.join(KINDS)})")
         else:
-            files.append(SourceFile(path=path, file_path=relative, kind=parts[0], sha256=file_sha256(path)))
-    return Discovery(files=files, ignored=ignored)
+            before = path.stat()
+            if now - before.st_mtime < settle_seconds:
+                settling.append(relative)
+                continue
+            sha256 = file_sha256(path)
+            after = path.stat()
+            if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+                settling.append(relative)
+                continue
+            files.append(SourceFile(path=path, file_path=relative, kind=parts[0], sha256=sha256))
+    return Discovery(files=files, ignored=ignored, settling=settling)
 
 
 def plan_work(files: list[SourceFile], loaded: dict[str, str]) -> tuple[list[SourceFile], dict[str, str]]:

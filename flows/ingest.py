@@ -36,6 +36,7 @@ class PreparedFile:
     dropped_columns: list[str] = field(default_factory=list)
     personal_dropped: list[str] = field(default_factory=list)
     tool: str | None = None
+    validation: object = None  # Great Expectations' suite result, for the run's Data Docs
 
     @property
     def rows_quarantined(self) -> int:
@@ -113,7 +114,7 @@ def prepare_file(
 
     normalised = normalise_frame(candidates.drop(columns="row_number"), kind)
     normalised.insert(0, "row_number", candidates["row_number"])
-    failures = validator.validate(normalised, kind.name, label=file_path)
+    failures, prepared.validation = validator.validate(normalised, kind.name)
     reasons = pd.concat([
         pd.Series(export.excluded[not_respondent].to_numpy(), index=original["row_number"][not_respondent], dtype="str"),
         quarantine_reasons(failures, candidates),

@@ -20,12 +20,13 @@ from flows.discover import Discovery, SourceFile, discover_files, plan_work
 from flows.frameworks import Framework, load_frameworks
 from flows.ingest import PreparedFile, prepare_file
 from flows.load import load_files
+from flows.lock import warehouse_lock
 from flows.mapping import Mapping, load_mappings
 from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
 from flows.register import read_register
 from flows.report import build_report
 from flows.transform import transform
-from flows.validate import Validator, suite_parameters
+from flows.validate import Validator, suite_parameters, write_data_docs
 from flows.warehouse import append_rows, area_codes, connect, export_marts, loaded_files, publish, start_build
 
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": 3}
@@ -44,6 +45,7 @@ class RunSummary:
     rows_duplicate: int = 0
     files: list[dict] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    settling: list[str] = field(default_factory=list)  # left for the next run: still being written
     problems: list[str] = field(default_factory=list)  # framework files and register rows not used
     data_docs: str | None = None
     report: str | None = None
@@ -67,12 +69,14 @@ class RunSummary:
 
 
 @task(name="discover", cache_policy=NO_CACHE, **IO_RETRIES)
-def discover_task(raw_dir: Path) -> Discovery:
-    discovery = discover_files(raw_dir)
+def discover_task(raw_dir: Path, settle_seconds: float) -> Discovery:
+    discovery = discover_files(raw_dir, settle_seconds)
     logger = get_run_logger()
     logger.info("found %d export(s) in %s", len(discovery.files), raw_dir)
     for note in discovery.ignored:
         logger.warning("ignored %s", note)
+    for path in discovery.settling:
+        logger.info("left %s for the next run: it is still being written", path)
     return discovery
 
 
@@ -81,11 +85,6 @@ def open_build_task(warehouse: Path, run_id: str, full_refresh: bool) -> tuple[P
     build = start_build(warehouse, run_id, full_refresh)
     with connect(build) as con:
         return build, loaded_files(con)
-
-
-@task(name="prepare-validator", cache_policy=NO_CACHE)
-def validator_task(frameworks: list[Framework], reference_dir: Path) -> Validator:
-    return Validator(suite_parameters(area_codes(reference_dir), frameworks))
 
 
 @task(name="read-and-validate", cache_policy=NO_CACHE, task_run_name="read-and-validate {source.file_path}", **IO_RETRIES)
@@ -160,10 +159,11 @@ def report_task(warehouse: Path) -> Path:
 
 
 @task(name="data-docs", cache_policy=NO_CACHE)
-def data_docs_task(validator: Validator, site_dir: Path, run_id: str) -> Path | None:
-    if not validator.results:
+def data_docs_task(prepared: list[PreparedFile], site_dir: Path, run_id: str) -> Path | None:
+    results = [(file.file_path, file.validation) for file in prepared if file.validation is not None]
+    if not results:
         return None
-    index = validator.write_data_docs(site_dir, run_id)
+    index = write_data_docs(results, site_dir, run_id)
     get_run_logger().info("Great Expectations Data Docs: %s", index)
     return index
 
@@ -176,41 +176,53 @@ def nightly(
     scorecards_dir: str = str(SCORECARDS_DIR),
     reference_dir: str = str(REFERENCE_DIR),
     mappings_dir: str = str(MAPPINGS_DIR),
+    on_busy: str = "wait",
+    busy_timeout_seconds: float = 3600,
+    settle_seconds: float = 10,
 ) -> dict:
-    """Load new and changed exports from raw_dir, rebuild the marts and publish the warehouse."""
+    """Load new and changed exports from raw_dir, rebuild the marts and publish the warehouse.
+
+    One writer at a time: if another run holds the warehouse, wait for it (on_busy="wait", up to
+    busy_timeout_seconds) or stop at once with WarehouseBusy (on_busy="exit"). Files modified in the
+    last settle_seconds are left for the next run. Files are read and validated concurrently on the
+    flow's task runner (threads by default; see flows.runners for Dask); loading has one writer."""
+    if on_busy not in ("wait", "exit"):
+        raise ValueError("on_busy must be 'wait' or 'exit'")
     started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     run_id = str(flow_run.get_id() or uuid.uuid4())
     raw_path, warehouse_path, reference_path = Path(raw_dir), Path(warehouse), Path(reference_dir)
+    logger = get_run_logger()
 
     frameworks, framework_problems = load_frameworks(Path(scorecards_dir))
     mappings = load_mappings(Path(mappings_dir))
     providers, register_problems = read_register(raw_path)
     for problem in framework_problems + register_problems:
-        get_run_logger().warning(problem)
-    discovery = discover_task(raw_path)
-    build, loaded = open_build_task(warehouse_path, run_id, full_refresh)
-    to_load, skipped_reasons = plan_work(discovery.files, loaded)
-    skipped = [(source, skipped_reasons[source.file_path]) for source in discovery.files if source.file_path in skipped_reasons]
+        logger.warning(problem)
 
-    try:
-        validator = validator_task(frameworks, reference_path) if to_load else None
-        prepared = [
-            read_and_validate_task(source, validator, mappings, f"{number}/{len(to_load)}")
-            for number, source in enumerate(to_load, 1)
-        ]
-        log = load_task(build, prepared, skipped, run_id)
-        transform_task(build, frameworks, reference_path, providers)
-        summary = RunSummary.from_log(
-            log, run_id=run_id, warehouse=str(warehouse_path), raw_dir=str(raw_path), ignored=discovery.ignored,
-            problems=framework_problems + register_problems,
-        )
-        publish_task(build, warehouse_path, summary, started_at)
-    except BaseException:
-        build.unlink(missing_ok=True)  # never published; the last published warehouse stands
-        raise
-    export_task(warehouse_path)
-    summary.report = str(report_task(warehouse_path))
-    if validator is not None:
-        docs = data_docs_task(validator, warehouse_path.parent / "data-docs", run_id)
-        summary.data_docs = str(docs) if docs else None
+    with warehouse_lock(warehouse_path, run_id, wait=on_busy == "wait", timeout=busy_timeout_seconds):
+        discovery = discover_task(raw_path, settle_seconds)
+        build, loaded = open_build_task(warehouse_path, run_id, full_refresh)
+        to_load, skipped_reasons = plan_work(discovery.files, loaded)
+        skipped = [(source, skipped_reasons[source.file_path]) for source in discovery.files if source.file_path in skipped_reasons]
+        try:
+            validator = Validator(suite_parameters(area_codes(reference_path), frameworks))
+            futures = [
+                read_and_validate_task.submit(source, validator, mappings, f"{number}/{len(to_load)}")
+                for number, source in enumerate(to_load, 1)
+            ]
+            prepared = [future.result() for future in futures]
+            log = load_task(build, prepared, skipped, run_id)
+            transform_task(build, frameworks, reference_path, providers)
+            summary = RunSummary.from_log(
+                log, run_id=run_id, warehouse=str(warehouse_path), raw_dir=str(raw_path), ignored=discovery.ignored,
+                settling=discovery.settling, problems=framework_problems + register_problems,
+            )
+            publish_task(build, warehouse_path, summary, started_at)
+        except BaseException:
+            build.unlink(missing_ok=True)  # never published; the last published warehouse stands
+            raise
+        export_task(warehouse_path)
+        summary.report = str(report_task(warehouse_path))
+    docs = data_docs_task(prepared, warehouse_path.parent / "data-docs", run_id)
+    summary.data_docs = str(docs) if docs else None
     return summary.as_dict()

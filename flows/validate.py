@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,28 +89,39 @@ def expectation_column(kwargs: dict) -> str:
 
 
 class Validator:
-    """One GX context and one suite per kind, reused for every file of a run (single thread).
+    """Suites and GX set-up for validating exports, safe to share between threads and to send to
+    Dask workers.
 
-    GX is imported and set up on the first validation, so runs in which no file gets that far
-    (nothing new, or only files rejected at the header) do not pay for it."""
+    GX keeps one execution engine per data source and gives every in-memory batch the same id, so
+    two threads validating through one data source overwrite each other's batch: each thread gets
+    its own context (cheap, a few ms). GX is imported and set up on a thread's first validation, so
+    runs in which no file gets that far do not pay for it. Pickling drops the per-thread state; a
+    Dask worker builds its own."""
 
     def __init__(self, parameters: dict, expectations_dir: Path = EXPECTATIONS_DIR):
         self.parameters = parameters
         self.expectations_dir = expectations_dir
-        self.results: list[tuple[str, object]] = []  # (file label, suite result) for Data Docs
-        self._gx = None
+        self._local = threading.local()
+
+    def __getstate__(self):
+        return {"parameters": self.parameters, "expectations_dir": self.expectations_dir}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
 
     def gx(self):
-        if self._gx is None:
+        state = getattr(self._local, "gx", None)
+        if state is None:
             context = make_context()
             suites = {kind: load_suite(self.expectations_dir / f"{kind}.json") for kind in KINDS}
             source = context.data_sources.add_pandas("exports")
             batches = {kind: source.add_dataframe_asset(kind).add_batch_definition_whole_dataframe("file") for kind in KINDS}
-            self._gx = (context, suites, batches)
-        return self._gx
+            state = self._local.gx = (context, suites, batches)
+        return state
 
-    def validate(self, frame: pd.DataFrame, kind: str, label: str = "") -> list[Failure]:
-        """Validate a normalised frame that has a `row_number` column; return the failed expectations."""
+    def validate(self, frame: pd.DataFrame, kind: str) -> tuple[list[Failure], object]:
+        """Validate a normalised frame that has a `row_number` column; return the failed
+        expectations and GX's suite result (for Data Docs)."""
         from great_expectations.validator.v1_validator import Validator as GXValidator
 
         _, suites, batches = self.gx()
@@ -120,7 +132,6 @@ class Validator:
             result_format=COMPLETE_POSITIONAL,
         )
         result = validator.validate_expectation_suite(suites[kind], self.parameters)
-        self.results.append((label or kind, result))
         row_numbers = frame["row_number"].to_numpy()
         failures = []
         for outcome in result.results:
@@ -141,11 +152,7 @@ class Validator:
                     row_numbers=row_numbers[positions],
                 )
             )
-        return failures
-
-    def write_data_docs(self, site_dir: Path, run_name: str) -> Path:
-        """Render this run's validation results as GX Data Docs (index.html) in site_dir."""
-        return write_data_docs(self.results, site_dir, run_name)
+        return failures, result
 
 
 def write_data_docs(results: list[tuple[str, object]], site_dir: Path, run_name: str) -> Path:

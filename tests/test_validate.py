@@ -30,7 +30,7 @@ def ni7_frame(rows):
 def test_good_rows_pass(validator):
     frame = ni7_frame([[1, "a", "E06000023", "2010", "1", "1.5", None, None, "4"],
                        [2, "b", "E10000006", "2008", None, None, None, None, None]])  # abolished county, don't know
-    assert validator.validate(frame, "ni7") == []
+    assert validator.validate(frame, "ni7")[0] == []
 
 
 def test_every_reason_of_a_bad_row_is_listed(validator):
@@ -38,7 +38,7 @@ def test_every_reason_of_a_bad_row_is_listed(validator):
                        [2, None, "E06999999", "20x0", "9", "-1", None, None, "7"],
                        [3, "c", "E06000023", "2010", "2", "0", None, None, None],
                        [4, "c", "E06000023", "2010", "3", "1", None, None, None]])
-    failures = validator.validate(frame, "ni7")
+    failures, _ = validator.validate(frame, "ni7")
     failed = {(f.column, tuple(sorted(f.row_numbers))) for f in failures}
     assert ("respondent_id", (2,)) in failed
     assert ("area_code", (2,)) in failed
@@ -61,7 +61,7 @@ def test_assessment_indicator_must_belong_to_its_framework(validator):
          [3, "no_such_framework", "E06000023", "2010", "TS01", "agreed", "4", None]],
         columns=columns,
     ).astype({c: "str" for c in columns[1:]})
-    reasons = quarantine_reasons(validator.validate(frame, "assessment"), frame)
+    reasons = quarantine_reasons(validator.validate(frame, "assessment")[0], frame)
     assert sorted(reasons.index) == [2, 3]
     assert "not an indicator of that framework" in reasons[2]
     assert "not a known scorecard framework" in reasons[3] and "score must be" in reasons[3]

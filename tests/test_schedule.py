@@ -1,0 +1,158 @@
+"""Scheduled nightly runs for real: a Prefect server on loopback, the deployment from prefect.yaml,
+one writer at a time, crash safety, and the Dask task runner."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import DEMO_RAW
+from flows.paths import PROJECT_ROOT
+
+pytestmark = pytest.mark.flow
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real, long-lived Prefect server on loopback (what schedules need)."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    env.pop("PREFECT_API_URL", None)
+    process = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the Prefect server did not start")
+    yield {**env, "PREFECT_API_URL": url}
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def fresh_raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    shutil.copytree(DEMO_RAW, raw, ignore=shutil.ignore_patterns("README.md"))
+    return raw
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def runs(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT status, files_loaded, files_skipped, rows_loaded FROM audit.run_log ORDER BY finished_at").fetchall()
+
+
+def scorecard(env, *args, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([str(BIN / "scorecard"), "run", "--settle-seconds", "0", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def test_the_deployment_from_prefect_yaml_runs_on_a_real_server(server, tmp_path):
+    prefect = str(BIN / "prefect")
+    subprocess.run([prefect, "work-pool", "create", "scorecard", "--type", "process"], env=server, check=True, capture_output=True)
+    deployed = subprocess.run([prefect, "--no-prompt", "deploy", "--all"], env=server, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    listing = subprocess.run([prefect, "deployment", "inspect", "scorecard-nightly/scorecard-nightly"], env=server, capture_output=True, text=True, check=True).stdout
+    assert "0 2 * * *" in listing and "Europe/London" in listing
+    raw, warehouse = fresh_raw(tmp_path), tmp_path / "warehouse" / "scorecard.duckdb"
+    subprocess.run([prefect, "deployment", "run", "scorecard-nightly/scorecard-nightly",
+                    "--param", f"raw_dir={raw}", "--param", f"warehouse={warehouse}", "--param", "settle_seconds=0"],
+                   env=server, check=True, capture_output=True)
+    worker = subprocess.run([prefect, "worker", "start", "--pool", "scorecard", "--run-once"], env=server, cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=600)
+    assert warehouse.exists(), worker.stdout[-3000:] + worker.stderr[-3000:]
+    assert runs(warehouse) == [("completed", 15, 0, 4848)]
+
+
+def test_two_runs_at_once_have_one_writer(server, tmp_path):
+    raw, warehouse = fresh_raw(tmp_path), tmp_path / "w" / "scorecard.duckdb"
+    first = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse))
+    second = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse))
+    assert first.wait(timeout=600) == 0 and second.wait(timeout=600) == 0  # the loser waits (on_busy=wait)
+    # one loaded everything, the other found it all unchanged: nothing twice, nothing corrupted
+    assert sorted(runs(warehouse), key=lambda r: r[1]) == [("completed", 0, 15, 0), ("completed", 15, 0, 4848)]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM staging.learner_survey_responses").fetchone() == (1998,)  # 456 + 492 + 1050 valid learner rows, once
+
+    # While another writer holds the lock: on_busy=exit stops at once; on_busy=wait gives up at its timeout.
+    from flows.lock import warehouse_lock
+
+    published = sha(warehouse)
+    with warehouse_lock(warehouse, "test-holder"):
+        impatient = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--on-busy", "exit")
+        _, err = impatient.communicate(timeout=300)
+        assert impatient.returncode == 3 and "another run holds" in err and "test-holder" in err
+        waiting = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--busy-timeout", "3")
+        _, err = waiting.communicate(timeout=300)
+        assert waiting.returncode == 3 and "gave up after 3 s" in err
+    assert sha(warehouse) == published
+    assert scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--on-busy", "exit").wait(timeout=300) == 0
+
+
+@pytest.mark.parametrize("when", ["building", "loading", "publishing"])
+def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(server, tmp_path, when):
+    raw, warehouse = fresh_raw(tmp_path), tmp_path / "w" / "scorecard.duckdb"
+    assert scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse)).wait(timeout=600) == 0
+    published = sha(warehouse)
+    for path in (raw / "learner_survey").glob("*.csv"):  # new content for the next run to load
+        path.write_text(path.read_text().replace("2023/24", "2024/25"))
+    run = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--full-refresh", start_new_session=True)
+    marker = {"building": "Task run 'open-build", "loading": "Task run 'load", "publishing": "Task run 'publish"}[when]
+    seen = ""
+    while marker not in seen and run.poll() is None:
+        seen += run.stderr.readline()
+    os.killpg(run.pid, signal.SIGKILL)  # the run and anything it started, without warning
+    run.wait()
+    assert sha(warehouse) == published or when == "publishing" and runs(warehouse)[-1][0] == "completed"
+    with duckdb.connect(str(warehouse), read_only=True) as con:  # whichever it is, it is a whole warehouse
+        assert con.execute("SELECT count(*) FROM marts.scorecard_totals").fetchone()[0] > 0
+    rerun = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse))
+    assert rerun.wait(timeout=600) == 0, rerun.stderr.read()[-2000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM staging.learner_survey_responses WHERE survey_year = 2024").fetchone()[0] > 0
+    assert not list(warehouse.parent.glob("*.building"))
+
+
+def test_dask_and_threads_build_the_same_warehouse(server, tmp_path):
+    raw = fresh_raw(tmp_path)
+    built = {}
+    for runner in ("threads", "dask"):
+        warehouse = tmp_path / runner / "scorecard.duckdb"
+        run = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--runner", runner, "--workers", "2")
+        out, err = run.communicate(timeout=900)
+        assert run.returncode == 0, err[-2000:]
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            tables = [t for (t,) in con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('marts', 'staging') ORDER BY 1").fetchall()]
+            built[runner] = {t: con.execute(f"SELECT * EXCLUDE (run_id) FROM {t} ORDER BY ALL" if "responses" in t or t == "staging.assessments"
+                                            else f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+    assert built["threads"].keys() == built["dask"].keys()
+    for table in built["threads"]:
+        assert built["threads"][table] == built["dask"][table], table
