@@ -87,6 +87,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file to publish (default: %(default)s)")
     serve.add_argument("--settle-seconds", type=float, default=60, help="leave files modified this recently for the next run (default: %(default)s)")
 
+    pack = commands.add_parser(
+        "panel-pack",
+        help="write the Excel panel packs for a scorecard (or the agreement pack)",
+        description="Write an Excel workbook per side under warehouse/panel-packs/: every indicator with last year's "
+        "score, the evidence-suggested score and the evidence in words, and a 0-3 drop-down for this side's score and "
+        "a note. --side agreed writes the agreement pack: both sides' proposed scores and notes side by side, disputed "
+        "first, with a column for the agreed score. Filled packs dropped into raw/assessment/ load on the next run.",
+    )
+    pack.add_argument("--framework", required=True, help="framework id, e.g. compact_thriving_sector")
+    pack.add_argument("--entity", required=True, help="area code or UKPRN")
+    pack.add_argument("--year", required=True, type=int, help="scorecard year")
+    pack.add_argument("--side", choices=["sector", "public_body", "agreed"], help="one side (default: sector and public_body)")
+    pack.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file (default: %(default)s)")
+    pack.add_argument("--output", type=Path, help="folder (default: panel-packs/ beside the warehouse)")
+
     report = commands.add_parser(
         "report",
         help="write the HTML scorecard report from the warehouse",
@@ -276,6 +291,22 @@ def command_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_panel_pack(args: argparse.Namespace) -> int:
+    from flows.panel_pack import PackError, write_pack
+
+    if not args.warehouse.is_file():
+        print(f"scorecard panel-pack: no warehouse at {args.warehouse} (run `scorecard run` first)", file=sys.stderr)
+        return 2
+    output = args.output or args.warehouse.parent / "panel-packs"
+    try:
+        for side in [args.side] if args.side else ["sector", "public_body"]:
+            print(f"wrote {write_pack(args.warehouse, args.framework, args.entity, args.year, side, output)}")
+    except PackError as error:
+        print(f"scorecard panel-pack: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def command_report(args: argparse.Namespace) -> int:
     from flows.report import build_report
 
@@ -347,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = {
         "run": command_run, "validate": command_validate, "inspect": command_inspect,
         "draft-mapping": command_draft_mapping, "status": command_status, "report": command_report,
-        "serve": command_serve,
+        "serve": command_serve, "panel-pack": command_panel_pack,
     }
     return commands[args.command](args)
 

@@ -120,6 +120,9 @@ def prepare_file(
         quarantine_reasons(failures, candidates),
     ]).sort_index()
 
+    if export.row_labels:  # e.g. "Scores sheet, row 7: score must be …"
+        labels = pd.Series(export.row_labels, index=original["row_number"].to_numpy(), dtype="str")
+        reasons = labels.reindex(reasons.index) + ": " + reasons
     bad = normalised["row_number"].isin(reasons.index)
     prepared.good = normalised[~bad].reset_index(drop=True)
     quarantined = original[original["row_number"].isin(reasons.index).to_numpy()]
@@ -130,7 +133,7 @@ def prepare_file(
             "record": records_as_json(quarantined.drop(columns="row_number")).to_numpy(),
         }
     )
-    notes = []
+    notes = list(export.notes)
     if prepared.personal_dropped:
         notes.append(f"personal data dropped on reading: {', '.join(prepared.personal_dropped)}")
     if prepared.dropped_columns:
@@ -148,11 +151,9 @@ def staging_rows(prepared: PreparedFile, run_id: str) -> pd.DataFrame:
 
 
 def quarantine_rows(prepared: PreparedFile, run_id: str) -> pd.DataFrame:
-    rows = prepared.quarantine.copy()
-    rows.insert(0, "run_id", run_id)
-    rows.insert(1, "file_path", prepared.file_path)
-    rows.insert(3, "kind", prepared.kind)
-    return rows[QUARANTINE_COLUMNS]
+    if prepared.quarantine.empty:  # also a file rejected before any row was read
+        return pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    return prepared.quarantine.assign(run_id=run_id, file_path=prepared.file_path, kind=prepared.kind)[QUARANTINE_COLUMNS]
 
 
 def load_log_row(prepared: PreparedFile, run_id: str, loaded_at) -> dict:

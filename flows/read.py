@@ -43,6 +43,8 @@ class Export:
     delimiter: str | None
     personal_dropped: list[str] = field(default_factory=list)
     excluded: pd.Series | None = None  # reason per row that is not a respondent (else missing)
+    row_labels: list[str] | None = None  # where each data row sits, when not a plain table (panel packs)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def questions(self) -> dict[str, str]:
@@ -198,6 +200,16 @@ def read_export(
     `date_order` settles Google Forms timestamps ('dmy' or 'mdy'); `postcode_lsoa` (postcode column,
     lookup file) turns a full postcode into a `home_lsoa` column before the postcode is dropped."""
     suffix = path.suffix.lower()
+    from flows.panel_pack import PackError, is_pack, read_pack  # a pack is an .xlsx; imported here to avoid a cycle
+
+    if is_pack(path):
+        try:
+            pack = read_pack(path)
+        except PackError as error:
+            raise UnreadableFile(f"panel pack: {error}") from None
+        layout = Layout("panel_pack", f"{pack.side} pack: Scores sheet", 1, [Column(c, c) for c in pack.frame.columns])
+        return Export(path, pack.frame, layout, None, None, [], pd.Series(pd.NA, index=pack.frame.index, dtype="str"),
+                      [f"Scores sheet, row {row}" for row in pack.sheet_rows], pack.notes)
     try:
         if suffix in XLSX_SUFFIXES:
             (layout, body), encoding, delimiter = read_xlsx_export(path), None, None

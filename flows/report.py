@@ -89,6 +89,8 @@ def load_report_data(warehouse: Path) -> dict[str, pd.DataFrame]:
                       UNION SELECT ukprn, source_file FROM staging.learner_survey_responses
                       UNION SELECT ukprn, source_file FROM staging.employer_survey_responses
                       UNION SELECT entity_code, source_file FROM staging.assessments""",
+        "returned": """SELECT framework, entity_code, year, assessor, count(*) AS indicators, string_agg(DISTINCT source_file, ', ') AS files
+                       FROM staging.assessment_scores GROUP BY ALL""",
         "run": "SELECT run_id, finished_at FROM audit.run_log ORDER BY finished_at DESC LIMIT 1",
         "files": """SELECT * FROM audit.load_log WHERE run_id = (SELECT run_id FROM audit.run_log ORDER BY finished_at DESC LIMIT 1)
                     ORDER BY file_path""",
@@ -147,6 +149,7 @@ def build_report(warehouse: Path, out_dir: Path) -> list[Path]:
             benchmarks=records(data["benchmarks"][data["benchmarks"].ukprn == entity]),
             reach=records(data["reach"][data["reach"].ukprn == entity]),
             sources=sources.get(entity, []),
+            returned=returned_sides(data["returned"], card["framework"], entity, card["year"]),
             loaded_at=run[0]["finished_at"].strftime("%d %B %Y %H:%M UTC") if run else None,
             **common,
         ))
@@ -154,6 +157,17 @@ def build_report(warehouse: Path, out_dir: Path) -> list[Path]:
                           quarantine=records(data["quarantine"]), **common))
     swap_in(staging, out_dir)
     return [out_dir / path.relative_to(staging) for path in written]
+
+
+def returned_sides(returned: pd.DataFrame, framework: str, entity: str, year: int) -> list[dict]:
+    """Which sides' scores (panel packs or assessment files) have come back for this scorecard."""
+    mine = returned[(returned.framework == framework) & (returned.entity_code == entity) & (returned.year == year)].set_index("assessor")
+    return [
+        {"side": label, "returned": side in mine.index,
+         "indicators": int(mine.loc[side, "indicators"]) if side in mine.index else 0,
+         "files": mine.loc[side, "files"] if side in mine.index else ""}
+        for side, label in (("sector", "Sector representatives"), ("public_body", "Public bodies"), ("agreed", "Agreed by the panel"))
+    ]
 
 
 def render(env: Environment, template: str, path: Path, **context) -> Path:

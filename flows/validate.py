@@ -31,6 +31,12 @@ COMPLETE_POSITIONAL = {
 }
 
 
+# GX's suite-parameter parser (pyparsing) keeps global state and fails when two threads validate at
+# once, so validations in one process take turns; reading and normalising still run in parallel,
+# and the Dask runner validates in separate processes.
+GX_LOCK = threading.Lock()
+
+
 @dataclass
 class Failure:
     expectation: str
@@ -94,7 +100,7 @@ class Validator:
 
     GX keeps one execution engine per data source and gives every in-memory batch the same id, so
     two threads validating through one data source overwrite each other's batch: each thread gets
-    its own context (cheap, a few ms). GX is imported and set up on a thread's first validation, so
+    its own context (cheap, a few ms), and validations in one process take turns (GX_LOCK). GX is imported and set up on a thread's first validation, so
     runs in which no file gets that far do not pay for it. Pickling drops the per-thread state; a
     Dask worker builds its own."""
 
@@ -131,7 +137,8 @@ class Validator:
             batch_parameters={"dataframe": frame},
             result_format=COMPLETE_POSITIONAL,
         )
-        result = validator.validate_expectation_suite(suites[kind], self.parameters)
+        with GX_LOCK:
+            result = validator.validate_expectation_suite(suites[kind], self.parameters)
         row_numbers = frame["row_number"].to_numpy()
         failures = []
         for outcome in result.results:

@@ -24,17 +24,6 @@ scorecards AS (  -- the framework × entity × year combinations to publish
     SELECT DISTINCT r.framework, e.entity_code, e.year
     FROM rules AS r JOIN usable_evidence AS e ON e.measure = r.evidence_measure
 ),
-evidence AS (  -- the most recent usable measure no older than the rule allows, scored by its thresholds
-    SELECT s.framework, s.entity_code, s.year, r.indicator_id, e.value AS evidence_value, e.year AS evidence_year,
-           (SELECT max(t.score) FROM staging.evidence_thresholds AS t
-             WHERE t.framework = r.framework AND t.indicator_id = r.indicator_id AND t.from_value <= e.value) AS evidence_score
-    FROM scorecards AS s
-    JOIN rules AS r ON r.framework = s.framework
-    JOIN usable_evidence AS e
-      ON e.measure = r.evidence_measure AND e.entity_code = s.entity_code
-     AND e.year BETWEEN s.year - r.evidence_max_age_years AND s.year
-    QUALIFY row_number() OVER (PARTITION BY s.framework, s.entity_code, s.year, r.indicator_id ORDER BY e.year DESC) = 1
-),
 combined AS (
     SELECT s.framework, s.entity_code, s.year, i.indicator_id, i.position, i.indicator_text, i.max_points AS max_score,
            a.sector AS sector_score, a.public_body AS public_body_score, a.agreed AS agreed_score,
@@ -43,7 +32,7 @@ combined AS (
     JOIN staging.framework_indicators AS i ON i.framework = s.framework
     LEFT JOIN assessed AS a
       ON a.framework = s.framework AND a.entity_code = s.entity_code AND a.year = s.year AND a.indicator_id = i.indicator_id
-    LEFT JOIN evidence AS e
+    LEFT JOIN staging.evidence_scores AS e
       ON e.framework = s.framework AND e.entity_code = s.entity_code AND e.year = s.year AND e.indicator_id = i.indicator_id
 ),
 decided AS (
