@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -70,9 +71,30 @@ def runs(warehouse: Path) -> list[tuple]:
         return con.execute("SELECT status, files_loaded, files_skipped, rows_loaded FROM audit.run_log ORDER BY finished_at").fetchall()
 
 
-def scorecard(env, *args, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "scorecard"), "run", "--settle-seconds", "0", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+class Run:
+    """`scorecard run` in a child process; its output goes to files (a pipe nobody reads would fill
+    up and block the child)."""
+
+    def __init__(self, env, *args, start_new_session=False):
+        self.log = Path(tempfile.mkstemp(prefix="scorecard-run-", suffix=".log")[1])
+        with open(self.log, "w") as out:
+            self.process = subprocess.Popen([str(BIN / "scorecard"), "run", "--settle-seconds", "0", *args], env=env,
+                                            stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=start_new_session)
+        self.pid = self.process.pid
+
+    def wait(self, timeout=600) -> int:
+        return self.process.wait(timeout=timeout)
+
+    def poll(self):
+        return self.process.poll()
+
+    @property
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def scorecard(env, *args, **kwargs) -> Run:
+    return Run(env, *args, **kwargs)
 
 
 def test_the_deployment_from_prefect_yaml_runs_on_a_real_server(server, tmp_path):
@@ -108,11 +130,9 @@ def test_two_runs_at_once_have_one_writer(server, tmp_path):
     published = sha(warehouse)
     with warehouse_lock(warehouse, "test-holder"):
         impatient = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--on-busy", "exit")
-        _, err = impatient.communicate(timeout=300)
-        assert impatient.returncode == 3 and "another run holds" in err and "test-holder" in err
+        assert impatient.wait(timeout=300) == 3 and "another run holds" in impatient.output and "test-holder" in impatient.output
         waiting = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--busy-timeout", "3")
-        _, err = waiting.communicate(timeout=300)
-        assert waiting.returncode == 3 and "gave up after 3 s" in err
+        assert waiting.wait(timeout=300) == 3 and "gave up after 3 s" in waiting.output
     assert sha(warehouse) == published
     assert scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--on-busy", "exit").wait(timeout=300) == 0
 
@@ -126,16 +146,15 @@ def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(
         path.write_text(path.read_text().replace("2023/24", "2024/25"))
     run = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--full-refresh", start_new_session=True)
     marker = {"building": "Task run 'open-build", "loading": "Task run 'load", "publishing": "Task run 'publish"}[when]
-    seen = ""
-    while marker not in seen and run.poll() is None:
-        seen += run.stderr.readline()
+    while marker not in run.output and run.poll() is None:
+        time.sleep(0.05)
     os.killpg(run.pid, signal.SIGKILL)  # the run and anything it started, without warning
     run.wait()
     assert sha(warehouse) == published or when == "publishing" and runs(warehouse)[-1][0] == "completed"
     with duckdb.connect(str(warehouse), read_only=True) as con:  # whichever it is, it is a whole warehouse
         assert con.execute("SELECT count(*) FROM marts.scorecard_totals").fetchone()[0] > 0
     rerun = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse))
-    assert rerun.wait(timeout=600) == 0, rerun.stderr.read()[-2000:]
+    assert rerun.wait(timeout=600) == 0, rerun.output[-2000:]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM staging.learner_survey_responses WHERE survey_year = 2024").fetchone()[0] > 0
     assert not list(warehouse.parent.glob("*.building"))
@@ -147,8 +166,7 @@ def test_dask_and_threads_build_the_same_warehouse(server, tmp_path):
     for runner in ("threads", "dask"):
         warehouse = tmp_path / runner / "scorecard.duckdb"
         run = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--runner", runner, "--workers", "2")
-        out, err = run.communicate(timeout=900)
-        assert run.returncode == 0, err[-2000:]
+        assert run.wait(timeout=900) == 0, run.output[-2000:]
         with duckdb.connect(str(warehouse), read_only=True) as con:
             tables = [t for (t,) in con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('marts', 'staging') ORDER BY 1").fetchall()]
             built[runner] = {t: con.execute(f"SELECT * EXCLUDE (run_id) FROM {t} ORDER BY ALL" if "responses" in t or t == "staging.assessments"
