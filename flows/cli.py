@@ -190,6 +190,24 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_or_complain(command: str, path: Path):
+    """The export at path, or None after saying why it cannot be read."""
+    from flows.read import UnreadableFile, read_export
+
+    try:
+        return read_export(path)
+    except (UnreadableFile, OSError) as error:
+        print(f"scorecard {command}: {path}: {error}", file=sys.stderr)
+        return None
+
+
+def warehouse_missing(command: str, path: Path) -> bool:
+    if path.is_file():
+        return False
+    print(f"scorecard {command}: no warehouse at {path} (run `scorecard run` first)", file=sys.stderr)
+    return True
+
+
 def chosen_mapping(args: argparse.Namespace):
     """The mapping for `validate`: --mapping, else the one whose patterns match <kind>/<file name>."""
     from flows.mapping import load_mappings, mapping_for
@@ -247,12 +265,9 @@ def command_validate(args: argparse.Namespace) -> int:
 
 def command_inspect(args: argparse.Namespace) -> int:
     from flows.draft import describe
-    from flows.read import UnreadableFile, read_export
 
-    try:
-        export = read_export(args.file)
-    except (UnreadableFile, OSError) as error:
-        print(f"scorecard inspect: {args.file}: {error}", file=sys.stderr)
+    export = read_or_complain("inspect", args.file)
+    if export is None:
         return 1
     facts = describe(export)
     if args.json:
@@ -294,8 +309,7 @@ def command_serve(args: argparse.Namespace) -> int:
 def command_panel_pack(args: argparse.Namespace) -> int:
     from flows.panel_pack import PackError, write_pack
 
-    if not args.warehouse.is_file():
-        print(f"scorecard panel-pack: no warehouse at {args.warehouse} (run `scorecard run` first)", file=sys.stderr)
+    if warehouse_missing("panel-pack", args.warehouse):
         return 2
     output = args.output or args.warehouse.parent / "panel-packs"
     try:
@@ -310,8 +324,7 @@ def command_panel_pack(args: argparse.Namespace) -> int:
 def command_report(args: argparse.Namespace) -> int:
     from flows.report import build_report
 
-    if not args.warehouse.is_file():
-        print(f"scorecard report: no warehouse at {args.warehouse} (run `scorecard run` first)", file=sys.stderr)
+    if warehouse_missing("report", args.warehouse):
         return 2
     pages = build_report(args.warehouse, args.output or args.warehouse.parent / "reports")
     print(f"wrote {len(pages)} pages; open {pages[0]}")
@@ -321,8 +334,7 @@ def command_report(args: argparse.Namespace) -> int:
 def command_status(args: argparse.Namespace) -> int:
     from flows.status import warehouse_status
 
-    if not args.warehouse.is_file():
-        print(f"scorecard status: no warehouse at {args.warehouse} (run `scorecard run` first)", file=sys.stderr)
+    if warehouse_missing("status", args.warehouse):
         return 2
     facts = warehouse_status(args.warehouse)
     if args.json:
@@ -348,13 +360,10 @@ def command_draft_mapping(args: argparse.Namespace) -> int:
     from flows.draft import draft_mapping
     from flows.kinds import get_kind
     from flows.mapping import canonical_name
-    from flows.read import UnreadableFile, read_export
     from flows.warehouse import reference_areas
 
-    try:
-        export = read_export(args.file)
-    except (UnreadableFile, OSError) as error:
-        print(f"scorecard draft-mapping: {args.file}: {error}", file=sys.stderr)
+    export = read_or_complain("draft-mapping", args.file)
+    if export is None:
         return 1
     output = args.output or MAPPINGS_DIR / "drafts" / f"{args.file.stem}.yaml"
     if output.exists() and not args.force:
