@@ -40,7 +40,7 @@ def run(prefect_api, demo_raw, tmp_path):
     warehouse = tmp_path / "warehouse" / "scorecard.duckdb"
 
     def run_once(**options):
-        return nightly(raw_dir=str(demo_raw), warehouse=str(warehouse), **options)
+        return nightly(raw_dir=str(demo_raw), warehouse=str(warehouse), **{"settle_seconds": 0, **options})
 
     run_once.warehouse = warehouse
     run_once.raw = demo_raw
@@ -105,6 +105,16 @@ def test_changed_file_replaces_its_rows_while_a_reader_holds_the_old_warehouse(r
     assert fetch(run.warehouse, "SELECT row_number FROM audit.quarantine WHERE file_path = 'ni7/ni7_2008_results.csv'") == [(37,)]
 
 
+def test_a_file_still_being_written_is_left_for_the_next_run(run):
+    run()
+    fresh = run.raw / "ni7" / "arriving.csv"
+    fresh.write_text("respondent_id,area_code,survey_year,influence\n1,E06000023,2010,1\n")  # modified just now
+    summary = run(settle_seconds=60)
+    assert summary["settling"] == ["ni7/arriving.csv"] and summary["files_loaded"] == 0
+    assert "ni7/arriving.csv" not in {f["file_path"] for f in summary["files"]}
+    assert run()["files_loaded"] == 1  # once it has settled (here: settle_seconds=0) it loads
+
+
 def test_a_failed_run_leaves_the_published_warehouse_as_it_was(run, monkeypatch):
     run()
     published = sha(run.warehouse)
@@ -163,7 +173,7 @@ def tool_run(prefect_api, tmp_path):
     warehouse = tmp_path / "warehouse" / "scorecard.duckdb"
 
     def run_once():
-        return nightly(raw_dir=str(raw), warehouse=str(warehouse), mappings_dir=str(MAPPINGS_DIR / "examples"))
+        return nightly(raw_dir=str(raw), warehouse=str(warehouse), mappings_dir=str(MAPPINGS_DIR / "examples"), settle_seconds=0)
 
     run_once.raw, run_once.warehouse = raw, warehouse
     return run_once

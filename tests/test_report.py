@@ -30,7 +30,7 @@ def published(prefect_api, tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
     shutil.copytree(DEMO_RAW, root / "raw", ignore=shutil.ignore_patterns("README.md"))
     warehouse = root / "warehouse" / "scorecard.duckdb"
-    summary = nightly(raw_dir=str(root / "raw"), warehouse=str(warehouse))
+    summary = nightly(raw_dir=str(root / "raw"), warehouse=str(warehouse), settle_seconds=0)
     return warehouse, summary
 
 
