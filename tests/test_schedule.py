@@ -174,3 +174,23 @@ def test_dask_and_threads_build_the_same_warehouse(server, tmp_path):
     assert built["threads"].keys() == built["dask"].keys()
     for table in built["threads"]:
         assert built["threads"][table] == built["dask"][table], table
+
+
+def test_a_scheduled_run_fires_when_served(server, tmp_path):
+    """`scorecard serve` on a real server: the cron schedule creates a run and it publishes. (This is
+    what caught SQLAlchemy 2.1 breaking Prefect 3.8's scheduler: no scheduled run was ever created.)"""
+    raw, warehouse = fresh_raw(tmp_path), tmp_path / "w" / "scorecard.duckdb"
+    log = tmp_path / "serve.log"
+    with open(log, "w") as out:
+        serve = subprocess.Popen([str(BIN / "scorecard"), "serve", "--cron", "* * * * *", "--raw", str(raw),
+                                  "--warehouse", str(warehouse), "--settle-seconds", "0"],
+                                 env=server, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240  # the scheduler looks every 60 s; runs fall on the minute
+        while not (warehouse.exists() and runs(warehouse)) and time.monotonic() < deadline:
+            assert serve.poll() is None, log.read_text()[-3000:]
+            time.sleep(2)
+    finally:
+        os.killpg(serve.pid, signal.SIGTERM)
+        serve.wait(timeout=60)
+    assert runs(warehouse)[:1] == [("completed", 15, 0, 4848)], log.read_text()[-3000:]
