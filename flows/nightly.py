@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
@@ -66,6 +67,22 @@ class RunSummary:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def markdown(self) -> str:
+        """The run summary as the Prefect UI shows it (an artifact of the flow run)."""
+        lines = [
+            f"**Files**: {self.files_loaded} loaded, {self.files_skipped} skipped (unchanged), {self.files_rejected} rejected",
+            f"**Rows**: {self.rows_loaded} loaded, {self.rows_quarantined} quarantined, {self.rows_duplicate} duplicate",
+            f"**Warehouse**: `{self.warehouse}`",
+            "",
+            "| file | status | read | loaded | quarantined | duplicate |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {f['file_path']} | {f['status']} | {f['rows_read']} | {f['rows_loaded']} | {f['rows_quarantined']} | {f['rows_duplicate']} |"
+            for f in self.files
+        ]
+        return "\n".join(lines)
 
 
 @task(name="discover", cache_policy=NO_CACHE, **IO_RETRIES)
@@ -225,4 +242,5 @@ def nightly(
         summary.report = str(report_task(warehouse_path))
     docs = data_docs_task(prepared, warehouse_path.parent / "data-docs", run_id)
     summary.data_docs = str(docs) if docs else None
+    create_markdown_artifact(key="scorecard-run-summary", markdown=summary.markdown(), description="What this run did")
     return summary.as_dict()

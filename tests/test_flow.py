@@ -70,6 +70,12 @@ def test_demo_run_publishes_the_contract_and_accounts_for_every_row(run):
     assert fetch(warehouse, "SELECT suppressed, pct_positive FROM marts.ni7 WHERE area_code='E07000176' AND survey_year=2008") == [(True, None)]
     assert fetch(warehouse, "SELECT count(DISTINCT region_code) FROM marts.ni7_by_region WHERE region_code <> 'E92000001'") == [(6,)]
     assert (run.warehouse.parent / "data-docs" / "index.html").exists()
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:  # the run summary, as the Prefect UI shows it
+        artifact = client.read_latest_artifacts()
+    summaries = [a for a in artifact if a.key == "scorecard-run-summary"]
+    assert summaries and "**Rows**: 4848 loaded, 22 quarantined, 1 duplicate" in summaries[0].data
     assert not list(run.warehouse.parent.glob("*.building"))
 
 
