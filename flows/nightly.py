@@ -7,6 +7,8 @@ warehouse) that tests and notebooks call without Prefect.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +28,7 @@ from flows.mapping import Mapping, load_mappings
 from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
 from flows.register import read_register
 from flows.report import build_report
+from flows.runners import task_runner
 from flows.transform import transform
 from flows.validate import Validator, suite_parameters, write_data_docs
 from flows.warehouse import append_rows, area_codes, connect, export_marts, loaded_files, publish, start_build
@@ -175,6 +178,16 @@ def report_task(warehouse: Path) -> Path:
     return pages[0]
 
 
+def outputs_fingerprint(warehouse: Path, scorecards_dir: str, providers: pd.DataFrame) -> str:
+    """What the marts are built from: the loaded version of every file, the framework files and the
+    provider register. Unchanged → the exports and report of the last run still stand."""
+    with connect(warehouse, read_only=True) as con:
+        ledger = sorted(loaded_files(con).items())
+    frameworks = sorted((p.name, p.read_text(encoding="utf-8")) for p in Path(scorecards_dir).glob("*.y*ml"))
+    text = json.dumps([ledger, frameworks, providers.to_csv(index=False)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 @task(name="data-docs", cache_policy=NO_CACHE)
 def data_docs_task(prepared: list[PreparedFile], site_dir: Path, run_id: str) -> Path | None:
     results = [(file.file_path, file.validation) for file in prepared if file.validation is not None]
@@ -185,7 +198,7 @@ def data_docs_task(prepared: list[PreparedFile], site_dir: Path, run_id: str) ->
     return index
 
 
-@flow(name="scorecard-nightly", log_prints=True)
+@flow(name="scorecard-nightly", log_prints=True, task_runner=task_runner("threads"))
 def nightly(
     raw_dir: str = str(DEFAULT_RAW_DIR),
     warehouse: str = str(DEFAULT_WAREHOUSE),
@@ -238,8 +251,16 @@ def nightly(
         except BaseException:
             build.unlink(missing_ok=True)  # never published; the last published warehouse stands
             raise
-        export_task(warehouse_path)
-        summary.report = str(report_task(warehouse_path))
+        fingerprint = outputs_fingerprint(warehouse_path, scorecards_dir, providers)
+        stamp = warehouse_path.parent / "exports" / ".inputs-fingerprint"
+        report_index = warehouse_path.parent / "reports" / "index.html"
+        if stamp.exists() and stamp.read_text() == fingerprint and report_index.exists():
+            logger.info("nothing that the marts depend on changed: Parquet exports and report kept")
+            summary.report = str(report_index)
+        else:
+            export_task(warehouse_path)
+            summary.report = str(report_task(warehouse_path))
+            stamp.write_text(fingerprint)
     docs = data_docs_task(prepared, warehouse_path.parent / "data-docs", run_id)
     summary.data_docs = str(docs) if docs else None
     create_markdown_artifact(key="scorecard-run-summary", markdown=summary.markdown(), description="What this run did")

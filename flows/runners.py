@@ -3,6 +3,8 @@ the work outgrows one process — a local one started for the run, or an existin
 
 from __future__ import annotations
 
+import os
+
 from prefect.task_runners import ThreadPoolTaskRunner
 
 RUNNERS = ("threads", "dask")
@@ -10,7 +12,8 @@ RUNNERS = ("threads", "dask")
 
 def task_runner(kind: str = "threads", workers: int | None = None, dask_address: str | None = None):
     if kind == "threads":
-        return ThreadPoolTaskRunner(max_workers=workers)
+        # A few threads: reading overlaps I/O, while GX validations take turns (GX_LOCK) anyway.
+        return ThreadPoolTaskRunner(max_workers=workers or min(4, (os.cpu_count() or 1) + 1))
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 

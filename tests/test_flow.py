@@ -81,6 +81,8 @@ def test_demo_run_publishes_the_contract_and_accounts_for_every_row(run):
 
 def test_second_run_skips_everything_and_duplicates_nothing(run):
     run()
+    report = run.warehouse.parent / "reports" / "index.html"
+    written = report.stat().st_mtime_ns
     before = fetch(run.warehouse, "SELECT * FROM marts.scorecard_totals ORDER BY ALL")
     staged_before = fetch(run.warehouse, "SELECT count(*) FROM staging.ni7_responses")
     summary = run()
@@ -90,6 +92,7 @@ def test_second_run_skips_everything_and_duplicates_nothing(run):
     assert fetch(run.warehouse, "SELECT * FROM marts.scorecard_totals ORDER BY ALL") == before
     assert fetch(run.warehouse, "SELECT count(*) FROM audit.quarantine") == [(22,)]
     assert fetch(run.warehouse, "SELECT count(*) FROM audit.run_log") == [(2,)]
+    assert report.stat().st_mtime_ns == written  # nothing the marts depend on changed: report and exports kept
 
 
 def test_changed_file_replaces_its_rows_while_a_reader_holds_the_old_warehouse(run):
