@@ -25,9 +25,10 @@ from flows.ingest import PreparedFile, prepare_file
 from flows.load import load_files
 from flows.lock import warehouse_lock
 from flows.mapping import Mapping, load_mappings
-from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
+from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR, SQL_DIR
 from flows.register import read_register
-from flows.report import build_report
+from flows import report as report_module
+from flows.report import TEMPLATES, build_report
 from flows.runners import task_runner
 from flows.transform import transform
 from flows.validate import Validator, suite_parameters, write_data_docs
@@ -184,7 +185,9 @@ def outputs_fingerprint(warehouse: Path, scorecards_dir: str, providers: pd.Data
     with connect(warehouse, read_only=True) as con:
         ledger = sorted(loaded_files(con).items())
     frameworks = sorted((p.name, p.read_text(encoding="utf-8")) for p in Path(scorecards_dir).glob("*.y*ml"))
-    text = json.dumps([ledger, frameworks, providers.to_csv(index=False)])
+    # …and the code that turns them into marts, exports and pages: an upgrade rebuilds them.
+    code = sorted(str(p) + p.read_text(encoding="utf-8") for p in [*SQL_DIR.rglob("*.sql"), *TEMPLATES.glob("*.j2"), Path(report_module.__file__)])
+    text = json.dumps([ledger, frameworks, providers.to_csv(index=False), code])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

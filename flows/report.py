@@ -30,6 +30,11 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
+def grouped(frame: pd.DataFrame, keys: list[str]) -> dict[tuple, list[dict]]:
+    """Rows of a table as records, grouped by the key columns (tuple keys)."""
+    return {(key if isinstance(key, tuple) else (key,)): records(part) for key, part in frame.groupby(keys, sort=False)}
+
+
 def page_name(framework: str, entity: str, year: int) -> str:
     return f"scorecards/{framework}-{entity}-{year}.html"
 
@@ -128,13 +133,18 @@ def build_report(warehouse: Path, out_dir: Path) -> list[Path]:
     written.append(render(env, "index.html.j2", staging / "index.html", frameworks=frameworks, root="", **common))
 
     sources = data["sources"].groupby("entity_code")["source_file"].apply(sorted).to_dict()
-    indicators = data["indicators"]
+    # Split every table once by its key, rather than filtering whole tables for each page.
+    indicators = grouped(data["indicators"], ["framework", "entity_code", "year"])
+    returned = {key: part for key, part in data["returned"].groupby(["framework", "entity_code", "year"])}
+    histories = grouped(totals, ["framework", "entity_code"])
+    by_entity = {name: grouped(data[name], [column]) for name, column in
+                 (("ni7", "area_code"), ("gaps", "area_code"), ("benchmarks", "ukprn"), ("reach", "ukprn"))}
     for card in records(totals):
-        key = (indicators.framework == card["framework"]) & (indicators.entity_code == card["entity_code"]) & (indicators.year == card["year"])
-        rows = records(indicators[key])
+        key = (card["framework"], card["entity_code"], card["year"])
+        rows = indicators.get(key, [])
         for row in rows:
             row["evidence_label"] = MEASURE_LABELS.get(row["evidence_measure"], (row["evidence_measure"] or "").replace("_", " "))
-        history = records(totals[(totals.framework == card["framework"]) & (totals.entity_code == card["entity_code"])])
+        history = histories[(card["framework"], card["entity_code"])]
         card["arrow"] = ARROWS[card["direction_of_travel"]]
         card["direction_class"] = card["direction_of_travel"].replace(" ", "-")
         entity = card["entity_code"]
@@ -143,13 +153,13 @@ def build_report(warehouse: Path, out_dir: Path) -> list[Path]:
             env, "scorecard.html.j2", path, root="../", card=card, indicators=rows, history=history,
             disputed=[r for r in rows if r["basis"] == "disputed"],
             chart=bar_chart(history, card["max_score"], f"{card['framework_name']}, {card['entity_name']}: total by year"),
-            ni7=records(data["ni7"][data["ni7"].area_code == entity]),
+            ni7=by_entity["ni7"].get((entity,), []),
             region_name=card["region_name"],
-            gaps=records(data["gaps"][data["gaps"].area_code == entity]),
-            benchmarks=records(data["benchmarks"][data["benchmarks"].ukprn == entity]),
-            reach=records(data["reach"][data["reach"].ukprn == entity]),
+            gaps=by_entity["gaps"].get((entity,), []),
+            benchmarks=by_entity["benchmarks"].get((entity,), []),
+            reach=by_entity["reach"].get((entity,), []),
             sources=sources.get(entity, []),
-            returned=returned_sides(data["returned"], card["framework"], entity, card["year"]),
+            returned=returned_sides(returned, card["framework"], entity, card["year"]),
             loaded_at=run[0]["finished_at"].strftime("%d %B %Y %H:%M UTC") if run else None,
             **common,
         ))
@@ -159,9 +169,9 @@ def build_report(warehouse: Path, out_dir: Path) -> list[Path]:
     return [out_dir / path.relative_to(staging) for path in written]
 
 
-def returned_sides(returned: pd.DataFrame, framework: str, entity: str, year: int) -> list[dict]:
+def returned_sides(returned: dict[tuple, pd.DataFrame], framework: str, entity: str, year: int) -> list[dict]:
     """Which sides' scores (panel packs or assessment files) have come back for this scorecard."""
-    mine = returned[(returned.framework == framework) & (returned.entity_code == entity) & (returned.year == year)].set_index("assessor")
+    mine = returned.get((framework, entity, year), pd.DataFrame(columns=["assessor", "indicators", "files"])).set_index("assessor")
     return [
         {"side": label, "returned": side in mine.index,
          "indicators": int(mine.loc[side, "indicators"]) if side in mine.index else 0,
