@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-TOOLS = ("qualtrics", "surveymonkey", "microsoft_forms", "google_forms", "limesurvey", "kobotoolbox", "generic")
-
 QUALTRICS_SYSTEM = {"responseid", "startdate", "enddate", "status", "ipaddress", "finished", "recordeddate"}
 # Qualtrics Status codes (numeric exports) and labels (choice-text exports) that are not respondents.
 QUALTRICS_NOT_RESPONDENTS = {
@@ -49,10 +47,6 @@ class Layout:
     columns: list[Column]
     id_column: str | None = None  # the tool's respondent id column, if it has one
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def names(self) -> list[str]:
-        return [column.name for column in self.columns]
 
 
 def clean(text: object) -> str:

@@ -203,7 +203,7 @@ def translate_values(frame: pd.DataFrame, kind: Kind, tool: str, mapping: Mappin
     not-in-base codes → missing. Anything else is left for normalisation and validation."""
     frame = frame.copy()
     for column, table in (mapping.values if mapping else {}).items():
-        lookup = {label_key(pd.Series([k], dtype="str")).iloc[0].strip(): v for k, v in table.items()}
+        lookup = dict(zip(label_key(pd.Series(list(table), dtype="str")).str.strip(), table.values()))
         keys = label_key(trim(frame[column])).str.strip()
         translated = keys.map(lookup)
         frame[column] = translated.where(translated.notna() | keys.isna(), frame[column]).mask(translated == "")

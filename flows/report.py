@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from flows.status import REASON_RULE
 from flows.warehouse import connect
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -99,7 +100,7 @@ def load_report_data(warehouse: Path) -> dict[str, pd.DataFrame]:
         "run": "SELECT run_id, finished_at FROM audit.run_log ORDER BY finished_at DESC LIMIT 1",
         "files": """SELECT * FROM audit.load_log WHERE run_id = (SELECT run_id FROM audit.run_log ORDER BY finished_at DESC LIMIT 1)
                     ORDER BY file_path""",
-        "quarantine": """SELECT file_path, regexp_replace(reason, ' \\(got .*\\)$', '') AS reason, count(*) AS rows
+        "quarantine": f"""SELECT file_path, {REASON_RULE} AS reason, count(*) AS rows
                          FROM (SELECT file_path, unnest(string_split(reasons, '; ')) AS reason FROM audit.quarantine)
                          GROUP BY ALL ORDER BY file_path, rows DESC""",
     }

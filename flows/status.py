@@ -7,6 +7,9 @@ from pathlib import Path
 
 from flows.warehouse import connect
 
+# A quarantine reason without the value it quotes, so one rule on different values counts once.
+REASON_RULE = "regexp_replace(reason, ' \\(got .*\\)$', '')"
+
 
 def warehouse_status(path: Path, top: int = 5) -> dict:
     with connect(path, read_only=True) as con:
@@ -19,9 +22,8 @@ def warehouse_status(path: Path, top: int = 5) -> dict:
                FROM audit.load_log WHERE run_id = ? ORDER BY file_path""",
             [run["run_id"] if run else ""],
         ).df().to_dict("records")
-        # Reasons without the quoted values, so the same rule on different values counts as one.
         reasons = con.execute(
-            """SELECT regexp_replace(reason, ' \\(got .*\\)$', '') AS reason, count(*) AS rows
+            f"""SELECT {REASON_RULE} AS reason, count(*) AS rows
                FROM (SELECT unnest(string_split(reasons, '; ')) AS reason FROM audit.quarantine)
                GROUP BY 1 ORDER BY rows DESC, reason LIMIT ?""",
             [top],
