@@ -1,15 +1,18 @@
 # `make run`  — set up .venv with the pinned set and run the nightly flow once over raw/
-# `make test` — set up the same .venv and run the tests
+# `make test` — set up the same .venv, lint and type-check (fails fast), then run the tests
+# `make lint` — ruff check, ruff format --check and mypy only
+# `make format` — apply ruff's safe fixes, then rewrite the tree with ruff format (fixes first, so the result is formatted)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LINT_PATHS := scorecard flows tests scripts
 
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: setup run test benchmark demo-data clean
+.PHONY: setup run lint format test benchmark demo-data clean
 
 setup: $(STAMP)
 
@@ -22,7 +25,16 @@ $(STAMP): requirements.txt pyproject.toml
 run: $(STAMP)
 	$(BIN)/scorecard run
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix $(LINT_PATHS)
+	$(BIN)/ruff format $(LINT_PATHS)
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 benchmark: $(STAMP)

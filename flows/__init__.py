@@ -1,14 +1,6 @@
-"""Community scorecard pipeline: survey exports → validated DuckDB warehouse → scorecards.
+"""Prefect flows and deployment entry points: thin wrappers over `scorecard.pipeline`.
 
-No telemetry leaves the machine: Prefect and Great Expectations analytics are switched off
-before either library is imported anywhere in the package.
+Importing `scorecard` first switches Prefect's and Great Expectations' analytics off.
 """
 
-import os
-
-for _name, _value in {
-    "DO_NOT_TRACK": "1",
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "GX_ANALYTICS_ENABLED": "false",
-}.items():
-    os.environ.setdefault(_name, _value)
+import scorecard  # noqa: F401

@@ -180,7 +180,7 @@ class StageTimer:
         return timed
 
 
-# Functions prepare_file calls through flows.ingest's globals, timed by wrapping them there.
+# Functions prepare_file calls through scorecard.ingest.prepare's globals, timed by wrapping them there.
 PREPARE_PARTS = {
     "read_export": "read (decode + pandas read_csv)",
     "map_columns": "map columns",
@@ -204,17 +204,20 @@ def stage_split(raw_dir: Path, warehouse: Path, profile_to: Path | None = None) 
     """The flow's work in flow order through the plain modules, each stage timed."""
     from contextlib import ExitStack
 
-    import flows.ingest as ingest
-    from flows.discover import discover_files, plan_work
-    from flows.frameworks import load_frameworks
-    from flows.load import load_files
-    from flows.mapping import load_mappings
-    from flows.paths import MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
-    from flows.register import read_register
-    from flows.report import build_report
-    from flows.transform import transform
-    from flows.validate import Validator, suite_parameters, write_data_docs
-    from flows.warehouse import area_codes, connect, export_marts, loaded_files, publish, start_build
+    import scorecard.ingest.prepare as ingest
+    from scorecard.ingest.discover import discover_files, plan_work
+    from scorecard.frameworks import load_frameworks
+    from scorecard.ingest.load import load_files
+    from scorecard.ingest.mapping import load_mappings
+    from scorecard.paths import MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
+    from scorecard.ingest.register import read_register
+    from scorecard.publish.report import build_report
+    from scorecard.warehouse.transform import transform
+    from scorecard.ingest.validate import Validator, suite_parameters, write_data_docs
+    from scorecard.warehouse.build import publish, start_build
+    from scorecard.warehouse.connect import connect, loaded_files
+    from scorecard.warehouse.exports import export_marts
+    from scorecard.warehouse.reference import area_codes
 
     timer = StageTimer()
     run_id = str(uuid.uuid4())
@@ -429,14 +432,14 @@ CHILD = textwrap.dedent(
         from prefect import flow, get_run_logger, task
         from prefect.cache_policies import NO_CACHE
 
-        from flows.discover import discover_files
-        from flows.frameworks import load_frameworks
-        from flows.mapping import load_mappings
+        from scorecard.ingest.discover import discover_files
+        from scorecard.frameworks import load_frameworks
+        from scorecard.ingest.mapping import load_mappings
         from flows.nightly import IO_RETRIES
-        from flows.paths import MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
+        from scorecard.paths import MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
         from flows.runners import task_runner
-        from flows.validate import Validator, suite_parameters
-        from flows.warehouse import area_codes
+        from scorecard.ingest.validate import Validator, suite_parameters
+        from scorecard.warehouse.reference import area_codes
 
         sources = discover_files(Path(raw_dir)).files
         frameworks, _ = load_frameworks(SCORECARDS_DIR)

@@ -143,7 +143,7 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str, numeric: set[str]) -
         cell.font = Font(bold=True)
     for record in frame.itertuples(index=False):
         row = []
-        for name, value in zip(frame.columns, record):
+        for name, value in zip(frame.columns, record, strict=True):
             if value == "" or value is None:
                 row.append(None)
             elif name in numeric:
@@ -252,7 +252,7 @@ def influence_label_text(rng: np.random.Generator, codes: np.ndarray, *, messy: 
     labels[no_influence] = "No influence"
     case = rng.choice(4, size=n, p=[0.66, 0.14, 0.10, 0.10])
     labels = np.array(
-        [[text, text.lower(), text.upper(), text.title()][k] for text, k in zip(labels, case)], dtype=object
+        [[text, text.lower(), text.upper(), text.title()][k] for text, k in zip(labels, case, strict=True)], dtype=object
     )
     labels[dont_know] = rng.choice(
         [DONT_KNOW, DONT_KNOW_CURLY, "don't know"], size=dont_know.sum(), p=[0.45, 0.4, 0.15]
@@ -1087,7 +1087,7 @@ def note_for(indicator: str, score: int) -> str:
 
 def make_assessments() -> tuple[list[DemoFile], pd.DataFrame]:
     rng = rng_for("assessment")
-    indicator_effect = dict(zip(INDICATORS, rng.normal(0, 0.45, len(INDICATORS))))
+    indicator_effect = dict(zip(INDICATORS, rng.normal(0, 0.45, len(INDICATORS)), strict=True))
     indicator_effect["TS13"] = -0.9  # sustainable funding is everyone's weakest indicator
     entity_indicator = {(e, i): rng.normal(0, 0.35) for e in ENTITIES for i in INDICATORS}
     columns = ["framework", "entity_code", "year", "indicator_id", "assessor", "score", "note"]
@@ -1149,19 +1149,19 @@ def make_assessments() -> tuple[list[DemoFile], pd.DataFrame]:
                 "compact_thriving_sectr", "E09000007", "2009", "TS16", "public_body",
                 frame.loc[after, "score"], "",
             ]
-            frame = place_rows(frame, {int(after) + 2: dict(zip(columns, row))})
+            frame = place_rows(frame, {int(after) + 2: dict(zip(columns, row, strict=True))})
             defects.append((int(after) + 2, "`framework` is `compact_thriving_sectr` (typo)",
                             "quarantine (framework); Camden 2009 TS16 then has only the sector's score"))
         if year == 2010:
             after = frame.index[(frame["entity_code"] == "E10000024") & (frame["indicator_id"] == "TS17")].max()
             extra = {int(after) + 2: dict(zip(columns, [FRAMEWORK, "E10000024", "2010", "TS18", "sector", "2",
-                                                        "Local indicator added by the Compact group"]))}
+                                                        "Local indicator added by the Compact group"], strict=True))}
             frame = place_rows(frame, extra)
             defects.append((int(after) + 2, "`indicator_id` is `TS18` (framework has TS01\u2013TS17)",
                             "quarantine (indicator_id)"))
         if year == 2011:
             frame = place_rows(frame, {len(frame) + 1: dict(zip(columns, [
-                FRAMEWORK, "E06000023", "2011", "TS16", "public_body", "5", "Late entry"]))})
+                FRAMEWORK, "E06000023", "2011", "TS16", "public_body", "5", "Late entry"], strict=True))})
             defects.append((len(frame), "`score` is `5` (scores are 0\u20133); a late entry, last row of the file",
                             "quarantine (score); Bristol 2011 TS16 then has only the sector's score"))
         path = RAW / "assessment" / f"compact_scores_{year}.csv"

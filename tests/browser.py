@@ -5,6 +5,7 @@ Uses the `websockets` package Prefect already depends on; no browser is download
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import re
@@ -94,10 +95,8 @@ class Page:
         return path
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.socket.close()
-        except Exception:
-            pass
         self.process.kill()
         self.process.wait()
         shutil.rmtree(self.profile, ignore_errors=True)

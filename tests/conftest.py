@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.frameworks import load_frameworks
-from flows.paths import PROJECT_ROOT, SCORECARDS_DIR
-from flows.validate import Validator, suite_parameters
-from flows.warehouse import area_codes
+from scorecard.frameworks import load_frameworks
+from scorecard.paths import PROJECT_ROOT, SCORECARDS_DIR
+from scorecard.ingest.validate import Validator, suite_parameters
+from scorecard.warehouse.reference import area_codes
 
 DEMO_RAW = PROJECT_ROOT / "raw"
 REAL_EXPORTS = Path(__file__).parent / "fixtures" / "real-exports"

@@ -1,7 +1,7 @@
 import pytest
 
 from conftest import DEMO_RAW
-from flows.cli import main
+from scorecard.cli import main
 
 
 def test_validate_lists_what_would_be_quarantined(capsys):
@@ -46,7 +46,7 @@ def test_draft_mapping_matches_what_it_can_and_lists_the_rest(tmp_path, capsys):
     import yaml
 
     from conftest import TOOLS
-    from flows.mapping import MappingError, parse_mapping
+    from scorecard.ingest.mapping import MappingError, parse_mapping
 
     output = tmp_path / "draft.yaml"
     assert main(["draft-mapping", str(TOOLS / "surveymonkey_relationship_poll.csv"), "--kind", "relationship_poll", "--output", str(output)]) == 0

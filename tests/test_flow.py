@@ -133,7 +133,7 @@ def test_a_failed_run_leaves_the_published_warehouse_as_it_was(run, monkeypatch)
         raise RuntimeError("SQL model crashed")
 
     with monkeypatch.context() as patch:
-        patch.setattr("flows.nightly.transform", crash_after_loading)
+        patch.setattr("scorecard.pipeline.transform", crash_after_loading)
         with pytest.raises(Exception, match="SQL model crashed"):
             run()
     assert sha(run.warehouse) == published
@@ -172,7 +172,7 @@ PERSONAL_VALUES = ["@example.org", "192.0.2.", "Ashworth", "Alice", "Kwarteng", 
 def tool_run(prefect_api, tmp_path):
     import shutil
 
-    from flows.paths import MAPPINGS_DIR
+    from scorecard.paths import MAPPINGS_DIR
     from conftest import TOOLS
 
     raw = tmp_path / "raw"

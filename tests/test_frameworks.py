@@ -3,8 +3,8 @@ import re
 import pytest
 import yaml
 
-from flows.frameworks import FrameworkError, load_frameworks, parse_framework, threshold_table
-from flows.paths import PROJECT_ROOT
+from scorecard.frameworks import FrameworkError, load_frameworks, parse_framework, threshold_table
+from scorecard.paths import PROJECT_ROOT
 
 SEED = PROJECT_ROOT / "tests" / "fixtures" / "compact-scorecard-thriving-sector.txt"
 

@@ -3,8 +3,8 @@ import json
 import pytest
 
 from conftest import DEMO_RAW, REAL_EXPORTS, write_csv
-from flows.discover import discover_files
-from flows.ingest import prepare_file
+from scorecard.ingest.discover import discover_files
+from scorecard.ingest.prepare import prepare_file
 
 
 def test_every_demo_row_is_accounted_for(validator):

@@ -3,10 +3,10 @@ import pytest
 import yaml
 
 from conftest import TOOLS, write_csv
-from flows.kinds import get_kind
-from flows.mapping import MappingError, RejectedFile, canonical_name, load_mappings, map_columns, mapping_for, parse_mapping
-from flows.paths import MAPPINGS_DIR
-from flows.read import read_export
+from scorecard.kinds import get_kind
+from scorecard.ingest.mapping import MappingError, RejectedFile, canonical_name, load_mappings, map_columns, mapping_for, parse_mapping
+from scorecard.paths import MAPPINGS_DIR
+from scorecard.ingest.read import read_export
 
 EXAMPLES = load_mappings(MAPPINGS_DIR / "examples")
 

@@ -1,7 +1,7 @@
 import pandas as pd
 
-from flows.kinds import get_kind
-from flows.normalise import normalise_agreement, normalise_category, normalise_frame, normalise_influence, normalise_scale, normalise_year
+from scorecard.kinds import get_kind
+from scorecard.ingest.normalise import normalise_agreement, normalise_category, normalise_frame, normalise_influence, normalise_scale, normalise_year
 
 
 def values(series):
@@ -43,7 +43,7 @@ def test_normalise_frame_keeps_shape_and_index():
 
 
 def test_normalising_distinct_values_once_gives_the_same_result():
-    from flows.normalise import on_distinct_values
+    from scorecard.ingest.normalise import on_distinct_values
 
     raw = pd.Series(["Agree", None, "agree ", "Don't know", "Agree", "7.0", None, "Maybe"] * 50, dtype="str")
     assert values(on_distinct_values(normalise_agreement, raw)) == values(normalise_agreement(raw))

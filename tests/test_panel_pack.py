@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from conftest import DEMO_RAW
 from flows.nightly import nightly
-from flows.panel_pack import write_pack
+from scorecard.publish.panel_pack import write_pack
 
 pytestmark = pytest.mark.flow
 FRAMEWORK, ENTITY, YEAR = "compact_thriving_sector", "E09000007", 2012
@@ -137,7 +137,7 @@ def test_tampered_packs_are_quarantined_or_rejected_with_sheet_and_row(loop, tmp
 
 
 def test_a_pack_for_a_framework_that_no_longer_exists(loop, tmp_path):
-    raw, warehouse, run = loop
+    raw, warehouse, _run = loop
     path = fill(write_pack(warehouse, FRAMEWORK, ENTITY, YEAR, "sector", tmp_path), SECTOR, "F")
     shutil.copy(path, raw / "assessment")
     scorecards = tmp_path / "scorecards"

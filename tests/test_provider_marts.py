@@ -4,10 +4,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from flows.frameworks import load_frameworks
-from flows.paths import SCORECARDS_DIR
-from flows.transform import transform
-from flows.warehouse import connect, ensure_schema
+from scorecard.frameworks import load_frameworks
+from scorecard.paths import SCORECARDS_DIR
+from scorecard.warehouse.build import ensure_schema
+from scorecard.warehouse.connect import connect
+from scorecard.warehouse.transform import transform
 
 LINEAGE = "'t.csv', 1, 'sha', 'run'"
 REGISTER = pd.DataFrame(

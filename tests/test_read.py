@@ -5,7 +5,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import REAL_EXPORTS, TOOLS, write_csv
-from flows.read import UnreadableFile, decode, read_export, sniff_delimiter
+from scorecard.ingest.read import UnreadableFile, decode, read_export, sniff_delimiter
 
 HEADER = ["respondent_id", "area_code", "survey_year", "influence", "org_type"]
 ROWS = [["1", "E06000023", "2010", "Very positive", "Café network"], ["2", "E08000025", "2010/11", "Don’t know", ""]]

@@ -13,9 +13,9 @@ import duckdb
 import pytest
 
 from browser import Page, chromium_path
-from flows.cli import main
+from scorecard.cli import main
 from flows.nightly import nightly
-from flows.paths import PROJECT_ROOT
+from scorecard.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.flow
 SCREENSHOTS = PROJECT_ROOT / "warehouse" / "screenshots"  # kept by CI as artefacts

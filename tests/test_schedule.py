@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from conftest import DEMO_RAW
-from flows.paths import PROJECT_ROOT
+from scorecard.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.flow
 BIN = Path(sys.executable).parent
@@ -125,7 +125,7 @@ def test_two_runs_at_once_have_one_writer(server, tmp_path):
         assert con.execute("SELECT count(*) FROM staging.learner_survey_responses").fetchone() == (1998,)  # 456 + 492 + 1050 valid learner rows, once
 
     # While another writer holds the lock: on_busy=exit stops at once; on_busy=wait gives up at its timeout.
-    from flows.lock import warehouse_lock
+    from scorecard.warehouse.lock import warehouse_lock
 
     published = sha(warehouse)
     with warehouse_lock(warehouse, "test-holder"):
@@ -150,7 +150,7 @@ def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(
         time.sleep(0.05)
     os.killpg(run.pid, signal.SIGKILL)  # the run and anything it started, without warning
     run.wait()
-    assert sha(warehouse) == published or when == "publishing" and runs(warehouse)[-1][0] == "completed"
+    assert sha(warehouse) == published or (when == "publishing" and runs(warehouse)[-1][0] == "completed")
     with duckdb.connect(str(warehouse), read_only=True) as con:  # whichever it is, it is a whole warehouse
         assert con.execute("SELECT count(*) FROM marts.scorecard_totals").fetchone()[0] > 0
     rerun = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse))

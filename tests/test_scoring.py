@@ -2,8 +2,9 @@
 
 import pytest
 
-from flows.transform import transform
-from flows.warehouse import connect, ensure_schema
+from scorecard.warehouse.build import ensure_schema
+from scorecard.warehouse.connect import connect
+from scorecard.warehouse.transform import transform
 
 LINEAGE = "'test.csv', 1, 'sha', 'run'"
 
@@ -14,7 +15,7 @@ def warehouse(tmp_path, frameworks):
     with connect(path) as con:
         ensure_schema(con)
         # Bristol NI7 2010: 3 positive answers weighted 2, 7 others weighted 1, one don't know (not in base)
-        rows = [("p%d" % i, "2", 2.0) for i in range(3)] + [("n%d" % i, "4", 1.0) for i in range(7)] + [("dk", None, 5.0)]
+        rows = [(f"p{i}", "2", 2.0) for i in range(3)] + [(f"n{i}", "4", 1.0) for i in range(7)] + [("dk", None, 5.0)]
         for respondent, influence, weight in rows:
             con.execute(
                 f"INSERT INTO staging.ni7_responses VALUES (?, 'E06000023', 2010, ?, ?, NULL, NULL, NULL, {LINEAGE})",

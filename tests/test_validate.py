@@ -3,9 +3,9 @@ import json
 import pandas as pd
 import pytest
 
-from flows.kinds import KINDS
-from flows.paths import EXPECTATIONS_DIR
-from flows.validate import quarantine_reasons
+from scorecard.kinds import KINDS
+from scorecard.paths import EXPECTATIONS_DIR
+from scorecard.ingest.validate import validate_frame
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
@@ -27,10 +27,19 @@ def ni7_frame(rows):
     return frame
 
 
+def failed_rows(failures):
+    """(column, row numbers) of each failed rule."""
+    return {(column, tuple(sorted(rows))) for column, rows in failures.groupby("column_name")["row_number"]}
+
+
+def reasons_by_row(failures):
+    return failures.drop_duplicates("row_number").set_index("row_number")["reasons"]
+
+
 def test_good_rows_pass(validator):
     frame = ni7_frame([[1, "a", "E06000023", "2010", "1", "1.5", None, None, "4"],
                        [2, "b", "E10000006", "2008", None, None, None, None, None]])  # abolished county, don't know
-    assert validator.validate(frame, "ni7")[0] == []
+    assert validate_frame(frame, KINDS["ni7"], validator).empty
 
 
 def test_every_reason_of_a_bad_row_is_listed(validator):
@@ -38,8 +47,8 @@ def test_every_reason_of_a_bad_row_is_listed(validator):
                        [2, None, "E06999999", "20x0", "9", "-1", None, None, "7"],
                        [3, "c", "E06000023", "2010", "2", "0", None, None, None],
                        [4, "c", "E06000023", "2010", "3", "1", None, None, None]])
-    failures, _ = validator.validate(frame, "ni7")
-    failed = {(f.column, tuple(sorted(f.row_numbers))) for f in failures}
+    failures = validate_frame(frame, KINDS["ni7"], validator)
+    failed = failed_rows(failures)
     assert ("respondent_id", (2,)) in failed
     assert ("area_code", (2,)) in failed
     assert ("survey_year", (2,)) in failed
@@ -47,7 +56,7 @@ def test_every_reason_of_a_bad_row_is_listed(validator):
     assert ("weight", (2, 3)) in failed
     assert ("funding_satisfaction", (2,)) in failed
     assert ("respondent_id + area_code + survey_year", (3, 4)) in failed
-    reasons = quarantine_reasons(failures, frame)
+    reasons = reasons_by_row(failures)
     assert sorted(reasons.index) == [2, 3, 4]
     assert reasons[2].count(";") == 5  # six reasons for row 2
     assert "(got 'E06999999')" in reasons[2] and "(got '9')" in reasons[2]
@@ -61,7 +70,7 @@ def test_assessment_indicator_must_belong_to_its_framework(validator):
          [3, "no_such_framework", "E06000023", "2010", "TS01", "agreed", "4", None]],
         columns=columns,
     ).astype({c: "str" for c in columns[1:]})
-    reasons = quarantine_reasons(validator.validate(frame, "assessment")[0], frame)
+    reasons = reasons_by_row(validate_frame(frame, KINDS["assessment"], validator))
     assert sorted(reasons.index) == [2, 3]
     assert "not an indicator of that framework" in reasons[2]
     assert "not a known scorecard framework" in reasons[3] and "score must be" in reasons[3]

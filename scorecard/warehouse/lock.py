@@ -11,6 +11,7 @@ import fcntl
 import json
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,12 +25,11 @@ def lock_path(warehouse: Path) -> Path:
 
 
 @contextmanager
-def warehouse_lock(warehouse: Path, run_id: str, wait: bool = True, timeout: float = 3600, poll: float = 1.0):
+def warehouse_lock(warehouse: Path, run_id: str, wait: bool = True, timeout: float = 3600, poll: float = 1.0) -> Iterator[None]:
     """Hold the warehouse's write lock for the block. wait=False: fail at once if it is held."""
     path = lock_path(warehouse)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")
-    try:
+    with open(path, "a+") as handle:  # closing the descriptor (leaving the block, however) releases the lock
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -44,11 +44,9 @@ def warehouse_lock(warehouse: Path, run_id: str, wait: bool = True, timeout: flo
                 time.sleep(poll)
         handle.seek(0)
         handle.truncate()
-        handle.write(json.dumps({"run_id": run_id, "pid": os.getpid(), "since": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}))
+        handle.write(json.dumps({"run_id": run_id, "pid": os.getpid(), "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
         handle.flush()
         yield
-    finally:
-        handle.close()  # closing the descriptor releases the lock
 
 
 def holder(path: Path) -> str:

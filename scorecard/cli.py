@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from flows.kinds import KINDS
-from flows.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR
+from scorecard.kinds import KINDS
+from scorecard.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR
 
 EPILOG = """examples:
   scorecard run                                   load raw/ into warehouse/scorecard.duckdb
@@ -166,7 +166,7 @@ def command_run(args: argparse.Namespace) -> int:
     if not args.raw.is_dir():
         print(f"scorecard run: raw folder {args.raw} does not exist", file=sys.stderr)
         return 2
-    from flows.lock import WarehouseBusy
+    from scorecard.warehouse.lock import WarehouseBusy
     from flows.nightly import nightly
     from flows.runners import task_runner
 
@@ -192,7 +192,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 def read_or_complain(command: str, path: Path):
     """The export at path, or None after saying why it cannot be read."""
-    from flows.read import UnreadableFile, read_export
+    from scorecard.ingest.read import UnreadableFile, read_export
 
     try:
         return read_export(path)
@@ -210,7 +210,7 @@ def warehouse_missing(command: str, path: Path) -> bool:
 
 def chosen_mapping(args: argparse.Namespace):
     """The mapping for `validate`: --mapping, else the one whose patterns match <kind>/<file name>."""
-    from flows.mapping import load_mappings, mapping_for
+    from scorecard.ingest.mapping import load_mappings, mapping_for
 
     if args.mapping:
         return load_mappings_file(args.mapping)
@@ -220,7 +220,7 @@ def chosen_mapping(args: argparse.Namespace):
 def load_mappings_file(path: Path):
     import yaml
 
-    from flows.mapping import parse_mapping
+    from scorecard.ingest.mapping import parse_mapping
 
     return parse_mapping(yaml.safe_load(path.read_text(encoding="utf-8")), path)
 
@@ -229,12 +229,12 @@ def command_validate(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"scorecard validate: {args.file} is not a file", file=sys.stderr)
         return 2
-    from flows.frameworks import load_frameworks
-    from flows.ingest import describe_record, prepare_file
-    from flows.mapping import MappingError, RejectedFile
-    from flows.paths import SCORECARDS_DIR
-    from flows.validate import Validator, suite_parameters
-    from flows.warehouse import area_codes
+    from scorecard.frameworks import load_frameworks
+    from scorecard.ingest.prepare import describe_record, prepare_file
+    from scorecard.ingest.mapping import MappingError, RejectedFile
+    from scorecard.paths import SCORECARDS_DIR
+    from scorecard.ingest.validate import Validator, suite_parameters
+    from scorecard.warehouse.reference import area_codes
 
     try:
         mapping = chosen_mapping(args)
@@ -264,7 +264,7 @@ def command_validate(args: argparse.Namespace) -> int:
 
 
 def command_inspect(args: argparse.Namespace) -> int:
-    from flows.draft import describe
+    from scorecard.ingest.draft import describe
 
     export = read_or_complain("inspect", args.file)
     if export is None:
@@ -307,7 +307,7 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def command_panel_pack(args: argparse.Namespace) -> int:
-    from flows.panel_pack import PackError, write_pack
+    from scorecard.publish.panel_pack import PackError, write_pack
 
     if warehouse_missing("panel-pack", args.warehouse):
         return 2
@@ -322,7 +322,7 @@ def command_panel_pack(args: argparse.Namespace) -> int:
 
 
 def command_report(args: argparse.Namespace) -> int:
-    from flows.report import build_report
+    from scorecard.publish.report import build_report
 
     if warehouse_missing("report", args.warehouse):
         return 2
@@ -332,7 +332,7 @@ def command_report(args: argparse.Namespace) -> int:
 
 
 def command_status(args: argparse.Namespace) -> int:
-    from flows.status import warehouse_status
+    from scorecard.publish.status import warehouse_status
 
     if warehouse_missing("status", args.warehouse):
         return 2
@@ -357,10 +357,10 @@ def command_status(args: argparse.Namespace) -> int:
 
 
 def command_draft_mapping(args: argparse.Namespace) -> int:
-    from flows.draft import draft_mapping
-    from flows.kinds import get_kind
-    from flows.mapping import canonical_name
-    from flows.warehouse import reference_areas
+    from scorecard.ingest.draft import draft_mapping
+    from scorecard.kinds import get_kind
+    from scorecard.ingest.mapping import canonical_name
+    from scorecard.warehouse.reference import reference_areas
 
     export = read_or_complain("draft-mapping", args.file)
     if export is None:

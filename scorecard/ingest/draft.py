@@ -11,11 +11,11 @@ import re
 import pandas as pd
 import yaml
 
-from flows.kinds import Kind
-from flows.mapping import canonical_name, find_column
-from flows.normalise import NORMALISERS
-from flows.paths import EXPECTATIONS_DIR
-from flows.read import Export
+from scorecard.ingest.mapping import canonical_name, find_column
+from scorecard.ingest.normalise import NORMALISERS
+from scorecard.ingest.read import Export
+from scorecard.kinds import Kind
+from scorecard.paths import EXPECTATIONS_DIR
 
 TODO = "TODO"
 # Words that, all present in a question's text, suggest the template column (first group that fits wins).

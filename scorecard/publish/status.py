@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from flows.warehouse import connect
-
-# A quarantine reason without the value it quotes, so one rule on different values counts once.
-REASON_RULE = "regexp_replace(reason, ' \\(got .*\\)$', '')"
+from scorecard.warehouse.audit import REASON_RULE
+from scorecard.warehouse.connect import connect
 
 
 def warehouse_status(path: Path, top: int = 5) -> dict:
@@ -28,7 +26,7 @@ def warehouse_status(path: Path, top: int = 5) -> dict:
                GROUP BY 1 ORDER BY rows DESC, reason LIMIT ?""",
             [top],
         ).fetchall()
-    published = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+    published = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     return {
         "warehouse": str(path),
         "published_at": published.isoformat(timespec="seconds"),

@@ -21,6 +21,8 @@ class Kind:
     domains: dict[str, str]
     # columns that identify one response within a file (checked for uniqueness)
     key: tuple[str, ...]
+    # the column naming the area or provider a row is about
+    entity_column: str
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -55,6 +57,7 @@ KINDS: dict[str, Kind] = {
                 "funding_satisfaction": "agreement",
             },
             key=("respondent_id", "area_code", "survey_year"),
+            entity_column="area_code",
         ),
         Kind(
             name="relationship_poll",
@@ -77,6 +80,7 @@ KINDS: dict[str, Kind] = {
                 **{item: "agreement" for item in AGREEMENT_ITEMS},
             },
             key=("respondent_id", "area_code", "survey_year"),
+            entity_column="area_code",
         ),
         Kind(
             name="learner_survey",
@@ -110,6 +114,7 @@ KINDS: dict[str, Kind] = {
                 "skills_now": "scale",
             },
             key=("respondent_id", "ukprn", "survey_year"),
+            entity_column="ukprn",
         ),
         Kind(
             name="employer_survey",
@@ -127,6 +132,7 @@ KINDS: dict[str, Kind] = {
                 "sector": "text",
             },
             key=("respondent_id", "ukprn", "survey_year"),
+            entity_column="ukprn",
         ),
         Kind(
             name="assessment",
@@ -144,6 +150,7 @@ KINDS: dict[str, Kind] = {
                 "note": "text",
             },
             key=("framework", "entity_code", "year", "indicator_id", "assessor"),
+            entity_column="entity_code",
         ),
     )
 }

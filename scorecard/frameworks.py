@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -70,7 +71,13 @@ def parse_framework(document: dict, source: Path) -> Framework:
         seen.add(indicator_id)
         evidence = indicator.get("evidence")
         if evidence is not None:
-            check_evidence_rule(evidence, points, lambda message, *where: fail(f"{indicator_id}: {message}", "indicators", position, "evidence", *where))
+            check_evidence_rule(
+                evidence,
+                points,
+                lambda message, *where, indicator_id=indicator_id, position=position: fail(
+                    f"{indicator_id}: {message}", "indicators", position, "evidence", *where
+                ),
+            )
     return Framework(
         id=str(document["id"]),
         name=str(document["name"]),
@@ -91,7 +98,8 @@ def check_evidence_rule(evidence: dict, points: int, fail) -> None:
     thresholds = evidence.get("thresholds")
     if not isinstance(thresholds, list) or not thresholds:
         raise fail("evidence needs a list of thresholds ({from: value, score: points})", "thresholds")
-    starts = [threshold.get("from") if isinstance(threshold, dict) else None for threshold in thresholds]
+    # YAML values, of any type until the line below has checked they are all numbers (so sorted() can compare them)
+    starts: list[Any] = [threshold.get("from") if isinstance(threshold, dict) else None for threshold in thresholds]
     if any(not isinstance(start, (int, float)) for start in starts) or starts != sorted(starts):
         raise fail("evidence thresholds need numeric `from` values in ascending order", "thresholds")
     for position, threshold in enumerate(thresholds):

@@ -15,13 +15,14 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 import yaml
 
-from flows.kinds import KINDS, Kind
-from flows.normalise import label_key, trim
-from flows.read import Export
+from scorecard.kinds import KINDS, Kind
+from scorecard.ingest.normalise import label_key, trim
+from scorecard.ingest.read import Export
 
 ANSWER_DOMAINS = {"influence", "agreement", "scale"}
 # Qualtrics numeric exports recode "no basis for evaluation" / "don't know" / "not applicable" as negatives.
@@ -145,9 +146,31 @@ def mapping_for(file_path: str, kind: str, mappings: list[Mapping]) -> Mapping |
 
 # ---- resolving columns ------------------------------------------------------------------------
 
-def find_column(export: Export, reference: str) -> str | None:
+
+class ColumnSource(Protocol):
+    """An export's columns as mapping sees them: names in file order and their question texts."""
+
+    @property
+    def names(self) -> list[str]: ...
+
+    @property
+    def questions(self) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a template column comes from: an export column, or a constant given by the mapping."""
+
+    column: str | None = None
+    constant: str | None = None
+
+    def describe(self) -> str:
+        return self.column if self.column is not None else f"constant {self.constant!r}"
+
+
+def find_column(export: ColumnSource, reference: str) -> str | None:
     """A column by exact name, else by canonical name, question text or last path segment."""
-    names = list(export.frame.columns)
+    names = export.names
     if reference in names:
         return reference
     wanted = canonical_name(reference)
@@ -164,51 +187,83 @@ def find_column(export: Export, reference: str) -> str | None:
     return None
 
 
-def map_columns(export: Export, kind: Kind, mapping: Mapping | None = None) -> Mapped:
-    frame = export.frame
-    chosen: dict[str, pd.Series] = {}
-    sources: dict[str, str] = {}
+def resolve_columns(
+    export: ColumnSource, id_column: str | None, personal_dropped: list[str], kind: Kind, mapping: Mapping | None = None
+) -> dict[str, Source]:
+    """Template column → its source in this export. Raises RejectedFile when a required column has
+    none or the mapping names a column the export does not have."""
+    sources: dict[str, Source] = {}
     spec = mapping.columns if mapping else {}
     for column in kind.columns:
-        source = spec.get(column)
-        if isinstance(source, dict) and "value" in source:
-            chosen[column] = pd.Series(str(source["value"]), index=frame.index, dtype="str")
-            sources[column] = f"constant {source['value']!r}"
+        given = spec.get(column)
+        if isinstance(given, dict) and "value" in given:
+            sources[column] = Source(constant=str(given["value"]))
             continue
-        reference = source["column"] if isinstance(source, dict) else source
+        reference = given["column"] if isinstance(given, dict) else given
         name = find_column(export, str(reference)) if reference is not None else find_column(export, column)
         if name is None and reference is None and column == "respondent_id":
-            name = export.layout.id_column if export.layout.id_column in frame.columns else None
+            name = id_column if id_column in export.names else None
         if name is None and reference is not None:
-            if reference in export.personal_dropped:
+            assert mapping is not None
+            if reference in personal_dropped:
                 raise RejectedFile(f"mapping {mapping.path.name}: {column} → {reference!r} is personal data, which is never stored")
             raise RejectedFile(f"mapping {mapping.path.name}: {column} → {reference!r} is not a column or question of this file")
         if name is not None:
-            chosen[column], sources[column] = frame[name], name
-    missing = [column for column in kind.required if column not in chosen]
+            sources[column] = Source(column=name)
+    missing = [column for column in kind.required if column not in sources]
     if missing:
         hint = "" if mapping else " (add a mapping file for this instrument: scorecard draft-mapping FILE --kind KIND)"
         raise RejectedFile(
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"for kind {kind.name!r} (required: {', '.join(kind.required)}){hint}"
         )
-    mapped = pd.DataFrame({column: chosen.get(column) for column in kind.columns}, index=frame.index).astype("str")
-    mapped = translate_values(mapped, kind, export.layout.tool, mapping)
-    used = set(sources.values())
-    return Mapped(frame=mapped, sources=sources, dropped_columns=[n for n in frame.columns if n not in used])
+    return sources
 
 
-def translate_values(frame: pd.DataFrame, kind: Kind, tool: str, mapping: Mapping | None) -> pd.DataFrame:
+def dropped_columns(export: ColumnSource, sources: dict[str, Source]) -> list[str]:
+    """Export columns no template column comes from: not stored."""
+    used = {source.column for source in sources.values()}
+    return [name for name in export.names if name not in used]
+
+
+def translates(column: str, kind: Kind, tool: str, mapping: Mapping | None) -> bool:
+    """Whether `translate_values` may change this column's values."""
+    return bool(mapping and column in mapping.values) or (
+        tool == "qualtrics" and kind.name != "assessment" and kind.domains[column] in ANSWER_DOMAINS
+    )
+
+
+def translate_values(values: pd.Series, column: str, kind: Kind, tool: str, mapping: Mapping | None) -> pd.Series:
     """The instrument's own answer labels → template codes (from the mapping), and the tool's
-    not-in-base codes → missing. Anything else is left for normalisation and validation."""
-    frame = frame.copy()
-    for column, table in (mapping.values if mapping else {}).items():
-        lookup = dict(zip(label_key(pd.Series(list(table), dtype="str")).str.strip(), table.values()))
-        keys = label_key(trim(frame[column])).str.strip()
+    not-in-base codes → missing. Anything else is left for normalisation and validation. Value by
+    value, so the nightly run applies it once per distinct value."""
+    table = mapping.values.get(column) if mapping else None
+    if table:
+        lookup = dict(zip(label_key(pd.Series(list(table), dtype="str")).str.strip(), table.values(), strict=True))
+        keys = label_key(trim(values)).str.strip()
         translated = keys.map(lookup)
-        frame[column] = translated.where(translated.notna() | keys.isna(), frame[column]).mask(translated == "")
-    if tool == "qualtrics":
-        for column, domain in kind.domains.items():
-            if domain in ANSWER_DOMAINS and kind.name != "assessment":
-                frame[column] = frame[column].mask(trim(frame[column]).isin(QUALTRICS_NOT_IN_BASE))
-    return frame
+        values = translated.where(translated.notna() | keys.isna(), values).mask(translated == "")
+    if tool == "qualtrics" and kind.name != "assessment" and kind.domains[column] in ANSWER_DOMAINS:
+        values = values.mask(trim(values).isin(QUALTRICS_NOT_IN_BASE))
+    return values
+
+
+def map_columns(export: Export, kind: Kind, mapping: Mapping | None = None) -> Mapped:
+    """One export held in memory, mapped onto the template (for checking a single file)."""
+    frame = export.frame
+    sources = resolve_columns(export, export.layout.id_column, export.personal_dropped, kind, mapping)
+    mapped = pd.DataFrame(index=frame.index)
+    for column in kind.columns:
+        source = sources.get(column)
+        if source is None:
+            values = pd.Series(pd.NA, index=frame.index, dtype="str")
+        elif source.column is None:
+            values = pd.Series(source.constant, index=frame.index, dtype="str")
+        else:
+            values = frame[source.column].astype("str")
+        mapped[column] = translate_values(values, column, kind, export.layout.tool, mapping)
+    return Mapped(
+        frame=mapped,
+        sources={column: source.describe() for column, source in sources.items()},
+        dropped_columns=dropped_columns(export, sources),
+    )

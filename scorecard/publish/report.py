@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from flows.status import REASON_RULE
-from flows.warehouse import connect
+from scorecard.warehouse.audit import REASON_RULE
+from scorecard.warehouse.connect import connect
 
 TEMPLATES = Path(__file__).parent / "templates"
 ARROWS = {"improving": "▲", "declining": "▼", "no change": "▶", "first year": "●"}

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.mapping import canonical_name
-from flows.normalise import normalise_code, normalise_text
-from flows.read import SUPPORTED_SUFFIXES, read_export
+from scorecard.ingest.mapping import canonical_name
+from scorecard.ingest.normalise import normalise_code, normalise_text
+from scorecard.ingest.read import SUPPORTED_SUFFIXES, read_export
 
 REGISTER_COLUMNS = ["ukprn", "provider_name", "provider_type", "area_code"]
 PROVIDER_TYPES = {
@@ -30,7 +30,7 @@ def read_register(raw_dir: Path) -> tuple[pd.DataFrame, list[str]]:
             problems.append(f"providers/{path.name}: missing column(s) {', '.join(missing)}; file not used")
             continue
         frames.append(frame[REGISTER_COLUMNS].assign(source_file=f"providers/{path.name}"))
-    register = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=REGISTER_COLUMNS + ["source_file"], dtype="str")
+    register = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*REGISTER_COLUMNS, "source_file"], dtype="str")
     register = register.assign(
         ukprn=normalise_code(register["ukprn"]), area_code=normalise_code(register["area_code"]),
         provider_name=normalise_text(register["provider_name"]), provider_type=normalise_text(register["provider_type"]).str.lower(),

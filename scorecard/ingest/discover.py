@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.kinds import KINDS
-from flows.read import SUPPORTED_SUFFIXES, file_sha256
+from scorecard.ingest.read import SUPPORTED_SUFFIXES, file_sha256
+from scorecard.kinds import KINDS
 
 # Folders of raw/ that hold reference data for later stages rather than survey responses.
 NON_SURVEY_FOLDERS = {"providers"}

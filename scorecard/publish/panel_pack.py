@@ -9,40 +9,20 @@ checksum of them and of the indicator list, so an edited pack is recognised and 
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from flows.read import excel_cell_text
-from flows.report import MEASURE_LABELS
-from flows.warehouse import connect
+from scorecard.packs import AGREEMENT_HEADER, INDICATOR_LIST_ROW, MARKER, META_ROWS, SCORE_HEADER, SIDE_NAMES, SIDES, PackError, checksum
+from scorecard.publish.report import MEASURE_LABELS
+from scorecard.warehouse.connect import connect
 
-MARKER = "Community scorecard panel pack"
-SIDES = ("sector", "public_body", "agreed")
-SIDE_NAMES = {"sector": "sector representatives", "public_body": "public bodies", "agreed": "the panel (agreed scores)"}
-META_ROWS = {"framework": 3, "entity": 4, "year": 5, "side": 6, "checksum": 7}  # Instructions!B<row>
-INDICATOR_LIST_ROW = 8
-SCORE_HEADER = ["indicator_id", "indicator", "last year's score", "evidence suggests", "evidence", "your score (0-3)", "note"]
-AGREEMENT_HEADER = ["indicator_id", "indicator", "status", "sector score", "sector note", "public bodies' score",
-                    "public bodies' note", "evidence suggests", "agreed score (0-3)", "note"]
 YELLOW = PatternFill("solid", fgColor="FFF2CC")
 
 
-class PackError(ValueError):
-    """A file that is a panel pack cannot be used as one (rejected whole, with the reason)."""
-
-
-def checksum(framework: str, entity: str, year: int, side: str, indicators: list[str]) -> str:
-    text = "|".join([framework, entity, str(year), side, ",".join(indicators)])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-# ---- writing -------------------------------------------------------------------------------------
 
 def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
     with connect(warehouse, read_only=True) as con:
@@ -52,11 +32,14 @@ def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
         ).df()
         if indicators.empty:
             raise PackError(f"no framework {framework!r} in the warehouse")
-        name = con.execute("SELECT any_value(framework_name) FROM staging.framework_indicators WHERE framework = ?", [framework]).fetchone()[0]
-        entity_name = con.execute(
+        # Both queries are single-row by construction (an aggregate; a SELECT without FROM).
+        name_row = con.execute("SELECT any_value(framework_name) FROM staging.framework_indicators WHERE framework = ?", [framework]).fetchone()
+        entity_row = con.execute(
             "SELECT coalesce((SELECT area_name FROM staging.areas WHERE area_code = ?), (SELECT provider_name FROM staging.provider_register WHERE ukprn = ?), ?)",
             [entity, entity, entity],
-        ).fetchone()[0]
+        ).fetchone()
+        assert name_row is not None and entity_row is not None
+        name, entity_name = name_row[0], entity_row[0]
         scores = con.execute(
             "SELECT * FROM marts.indicator_scores WHERE framework = ? AND entity_code = ? AND year = ?", [framework, entity, year]
         ).df()
@@ -107,10 +90,11 @@ def write_pack(warehouse: Path, framework: str, entity: str, year: int, side: st
     ids = data["indicators"]["indicator_id"].tolist()
     workbook = Workbook()
     instructions = workbook.active
+    assert instructions is not None  # a new Workbook always starts with one (active) worksheet
     instructions.title = "Instructions"
     write_instructions(instructions, data, framework, entity, year, side, ids)
     scores = data["scores"].set_index("indicator_id") if not data["scores"].empty else pd.DataFrame()
-    previous = dict(zip(data["previous"].indicator_id, data["previous"].score))
+    previous = dict(zip(data["previous"].indicator_id, data["previous"].score, strict=True))
     sheet = workbook.create_sheet("Scores")
     header = AGREEMENT_HEADER if side == "agreed" else SCORE_HEADER
     sheet.append(header)
@@ -199,62 +183,3 @@ def write_evidence(sheet, evidence: pd.DataFrame) -> None:
     sheet.protection.sheet = True
 
 
-# ---- reading back ----------------------------------------------------------------------------------
-
-@dataclass
-class Pack:
-    framework: str
-    entity: str
-    year: str
-    side: str
-    frame: pd.DataFrame  # assessment template columns (text), one row per filled Scores row
-    sheet_rows: list[int]  # the Scores sheet row of each frame row
-    notes: list[str]
-
-
-def is_pack(path: Path) -> bool:
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        return False
-    try:
-        workbook = load_workbook(path, read_only=True)
-    except Exception:
-        return False
-    try:
-        return "Instructions" in workbook.sheetnames and workbook["Instructions"]["A1"].value == MARKER
-    finally:
-        workbook.close()
-
-
-def read_pack(path: Path) -> Pack:
-    workbook = load_workbook(path, data_only=True)
-    meta = workbook["Instructions"]
-    framework, entity, year, side, stamp = (str(meta[f"B{row}"].value or "").strip() for row in META_ROWS.values())
-    ids = str(meta[f"B{INDICATOR_LIST_ROW}"].value or "").split(",")
-    if stamp != checksum(framework, entity, year, side, ids):
-        raise PackError("Instructions sheet, rows 3-8: the pack's framework, entity, year or side were edited; "
-                        "generate a new pack with `scorecard panel-pack` rather than editing one")
-    if "Scores" not in workbook.sheetnames:
-        raise PackError(f"the Scores sheet is missing (sheets: {', '.join(workbook.sheetnames)}); was it renamed?")
-    sheet = workbook["Scores"]
-    header = [str(c.value or "").strip() for c in sheet[1]]
-    expected = AGREEMENT_HEADER if side == "agreed" else SCORE_HEADER
-    if header[: len(expected)] != expected:
-        raise PackError(f"Scores sheet, row 1: columns were changed (expected {', '.join(expected)})")
-    score_at, note_at = expected.index(expected[-2]), expected.index("note")
-    records, sheet_rows, seen = [], [], []
-    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
-        indicator = row[0]
-        if indicator is None:
-            continue
-        seen.append(str(indicator))
-        score, note = row[score_at], row[note_at]
-        if score is None and note is None:
-            continue  # this side proposes nothing for the indicator
-        records.append({"framework": framework, "entity_code": entity, "year": year, "indicator_id": str(indicator),
-                        "assessor": side, "score": None if score is None else str(score), "note": note})
-        sheet_rows.append(number)
-    missing = [i for i in ids if i not in seen]
-    notes = [f"Scores sheet: indicator row(s) {', '.join(missing)} deleted from the pack" ] if missing else []
-    frame = pd.DataFrame(records, columns=["framework", "entity_code", "year", "indicator_id", "assessor", "score", "note"])
-    frame = frame.map(excel_cell_text).astype("str")
-    return Pack(framework, entity, year, side, frame, sheet_rows, notes)

@@ -84,7 +84,7 @@ def _is_import_id_row(cells: list[str]) -> str | None:
 
 
 def _columns(names: list[str], questions: list[str]) -> list[Column]:
-    return [Column(name, clean(question) or name) for name, question in zip(unique_names(names), questions)]
+    return [Column(name, clean(question) or name) for name, question in zip(unique_names(names), questions, strict=True)]
 
 
 def _pad(row: list[str], width: int) -> list[str]:
@@ -115,16 +115,16 @@ def detect_layout(head: list[list[str]]) -> Layout:
         answers = {"response", "open-ended response"}
         if any(cell.lower() in answers for cell in second):
             questions = _forward_fill(first)
-            names = [q if sub.lower() in answers | {""} else f"{q} - {sub}" for q, sub in zip(questions, second)]
+            names = [q if sub.lower() in answers | {""} else f"{q} - {sub}" for q, sub in zip(questions, second, strict=True)]
             return Layout("surveymonkey", "2-row header (question / option)", 2, _columns(names, names), _find(names, lowered[0].replace(" ", "")))
         if "collector id" in lowered or any(" - " in cell for cell in first):
             return Layout("surveymonkey", "1-row header (question - option)", 1, _columns(first, first), first[0])
     if lowered[:5] == MICROSOFT_FORMS_START:
         return Layout("microsoft_forms", "1-row header, questions as text", 1, _columns(first, first), first[0])
     if lowered[0] == "timestamp":
-        columns = _columns(first, first) + [Column(GOOGLE_ID_COLUMN, "derived from the timestamp and answers")]
+        columns = [*_columns(first, first), Column(GOOGLE_ID_COLUMN, "derived from the timestamp and answers")]
         return Layout("google_forms", "1-row header, Timestamp first", 1, columns, GOOGLE_ID_COLUMN)
-    if LIMESURVEY_SYSTEM <= set(lowered):
+    if set(lowered) >= LIMESURVEY_SYSTEM:
         return Layout("limesurvey", "1-row header, question codes", 1, _columns(first, first), _find(first, "id"))
     if KOBO_SYSTEM & set(lowered) and ("_uuid" in lowered or any("/" in cell for cell in first)):
         return Layout("kobotoolbox", "1-row header, group paths", 1, _columns(first, first), _find(first, "_uuid"))
@@ -194,12 +194,13 @@ def google_date_order(timestamps: pd.Series, declared: str | None) -> str:
     found = "dmy" if day_first else "mdy" if month_first else None
     if declared and found and declared != found:
         raise LayoutError(f"the mapping says date_order {declared} but the Timestamps are {found}")
-    if not (declared or found):
+    order = declared or found
+    if not order:
         raise LayoutError(
             "Google Forms Timestamps are ambiguous (no day or month above 12, so dd/mm and mm/dd both fit); "
             "set date_order: dmy (UK) or mdy in the file's mapping rather than guess"
         )
-    return declared or found
+    return order
 
 
 def add_google_respondent_id(frame: pd.DataFrame, date_order: str) -> pd.DataFrame:

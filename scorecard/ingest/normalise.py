@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from flows.kinds import Kind
+from scorecard.kinds import Kind
 
 DONT_KNOW = {
     "don't know",

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from flows.frameworks import Framework, indicator_table, threshold_table
-from flows.paths import REFERENCE_DIR
-from flows.warehouse import connect, replace_table, run_sql_folder
+from scorecard.frameworks import Framework, indicator_table, threshold_table
+from scorecard.paths import REFERENCE_DIR
+from scorecard.warehouse.build import run_sql_folder
+from scorecard.warehouse.connect import connect, replace_table
 
 
 def transform(build: Path, frameworks: list[Framework], reference_dir: Path = REFERENCE_DIR, providers: pd.DataFrame | None = None) -> list[str]:

@@ -1,0 +1,1 @@
+"""Ingest: discover → read → map → normalise → validate → load, one module per job."""

@@ -1,0 +1,206 @@
+"""Normalise and validate the staged rows of a kind in DuckDB, all new files at once.
+
+The Great Expectations suites in expectations/<kind>.json are the rules: `rules.py` compiles them
+to SQL that flags exactly the rows GX's own engine flags (tests/test_rules_conformance.py holds
+the two to each other). Each expectation's `meta.reason` is the plain-language quarantine reason.
+Reference value sets (area codes, frameworks and their indicators) are suite parameters filled in
+at validation time. Values are normalised once per distinct value by the rules in normalise.py.
+
+After a run, Great Expectations writes its Data Docs from each file's rule statistics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from scorecard.frameworks import Framework, framework_indicator_pairs
+from scorecard.ingest.normalise import NORMALISERS
+from scorecard.ingest.read import quote_literal
+from scorecard.ingest.rules import Rule, find_failures, load_rules, rule_statistics, suite_result
+from scorecard.kinds import Kind
+from scorecard.paths import EXPECTATIONS_DIR
+
+# Temporary tables of one kind's validation, in the connection that validates.
+BATCH, CANDIDATES, FAILURES, VERDICTS = "validate_batch", "validate_candidates", "validate_failures", "validate_verdicts"
+
+
+def suite_parameters(area_codes: list[str], frameworks: list[Framework]) -> dict:
+    return {
+        "area_codes": sorted(area_codes),
+        "frameworks": [framework.id for framework in frameworks],
+        "framework_indicators": framework_indicator_pairs(frameworks),
+    }
+
+
+@dataclass
+class Validator:
+    """The suites' rules with this run's reference values, compiled once per kind."""
+
+    parameters: dict
+    expectations_dir: Path = EXPECTATIONS_DIR
+    _rules: dict[str, list[Rule]] = field(default_factory=dict, repr=False)
+
+    def suite_path(self, kind: str) -> Path:
+        return self.expectations_dir / f"{kind}.json"
+
+    def rules(self, kind: str) -> list[Rule]:
+        if kind not in self._rules:
+            self._rules[kind] = load_rules(self.suite_path(kind), self.parameters)
+        return self._rules[kind]
+
+
+@dataclass
+class FileValidation:
+    """One file's outcome per expectation, kept for Great Expectations' Data Docs."""
+
+    file_path: str
+    kind: str
+    statistics: list[dict[str, Any]]
+
+
+def normalised_value_table(con: duckdb.DuckDBPyConnection, column: str, domain: str) -> str:
+    """written → normalised for each distinct value of a column of the batch (each normalised once)."""
+    written = con.execute(f"SELECT DISTINCT {column} AS written FROM {BATCH} WHERE {column} IS NOT NULL").df()["written"]
+    written = written.astype("str")
+    normalised = NORMALISERS[domain](written)
+    table = f"normalised_{column}"
+    con.register(f"{table}_frame", pd.DataFrame({"written": written, "normalised": normalised.astype("str")}))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_frame")
+    con.unregister(f"{table}_frame")
+    return table
+
+
+def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]) -> None:
+    """Validate the rows of the temp table BATCH (file_id, row_number, excluded, duplicate,
+    row_label and the template's columns as written). Leaves CANDIDATES (normalised rows that are
+    neither repeats nor non-respondents), FAILURES (one row per failed rule) and VERDICTS
+    (file_id, row_number, reasons: every row to quarantine with every reason)."""
+    joins, columns = [], []
+    for column in kind.columns:
+        table = normalised_value_table(con, column, kind.domains[column])
+        joins.append(f"LEFT JOIN {table} ON {table}.written = b.{column}")
+        columns.append(f"{table}.normalised AS {column}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {CANDIDATES} AS SELECT b.file_id, b.row_number, {', '.join(columns)} "
+        f"FROM {BATCH} b {' '.join(joins)} WHERE NOT b.duplicate AND b.excluded IS NULL"
+    )
+    find_failures(con, CANDIDATES, rules, FAILURES)
+    # Each reason quotes the value as written, where the rule is about one column.
+    written = " ".join(f"WHEN {quote_literal(column)} THEN b.{column}" for column in kind.columns)
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {VERDICTS} AS
+        WITH reasons AS (
+            SELECT f.file_id, f.row_number,
+                   string_agg(f.reason || coalesce(' (got ''' || (CASE f.column_name {written} END) || ''')', ''), '; '
+                              ORDER BY f.rule) AS reasons
+            FROM {FAILURES} f JOIN {BATCH} b USING (file_id, row_number)
+            GROUP BY f.file_id, f.row_number
+            UNION ALL
+            SELECT file_id, row_number, excluded FROM {BATCH} WHERE excluded IS NOT NULL
+        )
+        SELECT r.file_id, r.row_number, coalesce(b.row_label || ': ', '') || r.reasons AS reasons
+        FROM reasons r JOIN {BATCH} b USING (file_id, row_number)
+        """
+    )
+
+
+def quarantine_select(kind: Kind) -> str:
+    """SQL: every quarantined row of the batch with its reasons and its values as written."""
+    record = ", ".join(f"{quote_literal(column)}, b.{column}" for column in kind.columns)
+    return (
+        f"SELECT v.file_id, v.row_number, v.reasons, json_object({record}) AS record "
+        f"FROM {VERDICTS} v JOIN {BATCH} b USING (file_id, row_number)"
+    )
+
+
+def good_select() -> str:
+    """SQL: the normalised rows of the batch that load."""
+    return f"SELECT c.* FROM {CANDIDATES} c ANTI JOIN {VERDICTS} v USING (file_id, row_number)"
+
+
+def file_statistics(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> dict[int, list[dict[str, Any]]]:
+    """file_id → per-rule statistics of the validated batch (for Data Docs)."""
+    by_file: dict[int, list[dict[str, Any]]] = {}
+    for entry in rule_statistics(con, CANDIDATES, FAILURES, rules):
+        by_file.setdefault(int(entry["file_id"]), []).append(entry)
+    return by_file
+
+
+def validate_frame(frame: pd.DataFrame, kind: Kind, validator: Validator) -> pd.DataFrame:
+    """Validate normalised-or-not text rows (`row_number` and the template's columns) in memory;
+    return the failures (row_number, column_name, reason) — for checking rules by hand and in tests."""
+    with duckdb.connect() as con:
+        batch = frame.assign(file_id=0, excluded=None, duplicate=False, row_label=None)
+        for column in kind.columns:
+            batch[column] = batch[column].astype("str") if column in batch else pd.Series(pd.NA, index=batch.index, dtype="str")
+        con.register("frame_rows", batch)
+        con.execute(f"CREATE TEMP TABLE {BATCH} AS SELECT * FROM frame_rows")
+        validate_batch(con, kind, validator.rules(kind.name))
+        failures = con.execute(f"SELECT row_number, column_name, reason FROM {FAILURES} ORDER BY row_number, rule").df()
+        reasons = con.execute(f"SELECT row_number, reasons FROM {VERDICTS} ORDER BY row_number").df()
+    return failures.merge(reasons, on="row_number", how="left")
+
+
+def safe_identifier(text: str) -> str:
+    """A name Data Docs can use in a file name and a page: letters, digits, '-', '_' and '.' only."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "file"
+
+
+def make_context() -> Any:
+    """An in-memory GX context: nothing written to disk, no progress bars, no analytics."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        # The only switch that silences the "Calculating Metrics" bars in GX 1.24.
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        analytics_enabled=False,
+    )
+    return gx.get_context(project_config=config, mode="ephemeral")
+
+
+def write_data_docs(validations: list[FileValidation], validator: Validator, site_dir: Path, run_name: str) -> Path:
+    """Great Expectations' Data Docs for every file validated this run, from its rule statistics."""
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    site_dir.mkdir(parents=True, exist_ok=True)
+    context = make_context()
+    context.add_data_docs_site(
+        "scorecard",
+        {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir.resolve())},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "show_how_to_buttons": False,
+        },
+    )
+    run_time = dt.datetime.now(dt.timezone.utc)
+    run_id = RunIdentifier(run_name=run_name, run_time=run_time)
+    for validation in validations:
+        meta = {"run_id": run_id, "validation_time": run_time, "source_file": validation.file_path}
+        result = suite_result(validator.suite_path(validation.kind), validator.parameters, validation.statistics, meta)
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=result.suite_name),
+            run_id=run_id,
+            batch_identifier=safe_identifier(validation.file_path.replace("/", "__")),
+        )
+        context.validation_results_store.set(key, result)
+    context.build_data_docs(site_names=["scorecard"])
+    return site_dir / "index.html"

@@ -1,0 +1,298 @@
+"""The nightly job as plain calls, in the order of the data flow:
+discover → read (per file, in parallel) → validate and load → transform → publish → exports, report.
+
+`run` is the one composition of the pipeline. The Prefect flow (flows/nightly.py), the CLI, the
+benchmark, tests and notebooks all call it; what differs is the `Steps` they pass: plain calls on a
+thread pool here, Prefect tasks in the flow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import pandas as pd
+
+from scorecard.frameworks import Framework, load_frameworks
+from scorecard.ingest.discover import Discovery, SourceFile, discover_files, plan_work
+from scorecard.ingest.load import LoadResult, load_files
+from scorecard.ingest.mapping import Mapping, load_mappings
+from scorecard.ingest.register import read_register
+from scorecard.ingest.stage import StagedFile, stage_file
+from scorecard.ingest.validate import Validator, suite_parameters, write_data_docs
+from scorecard.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR, SQL_DIR
+from scorecard.publish import report as report_module
+from scorecard.publish.report import TEMPLATES, build_report
+from scorecard.warehouse.build import publish, start_build
+from scorecard.warehouse.connect import append_rows, connect, loaded_files
+from scorecard.warehouse.exports import export_marts
+from scorecard.warehouse.lock import warehouse_lock
+from scorecard.warehouse.reference import area_codes
+from scorecard.warehouse.transform import transform
+
+T = TypeVar("T")
+
+
+class Steps(Protocol):
+    """How each step of a run is carried out: directly, or as a Prefect task."""
+
+    @property
+    def logger(self) -> logging.Logger | logging.LoggerAdapter: ...
+
+    def run(self, name: str, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T: ...
+
+    def map(self, name: str, function: Callable[..., T], items: Sequence[Any], /, **kwargs: Any) -> list[T]: ...
+
+
+class PlainSteps:
+    """Steps as direct calls; per-file steps on a small thread pool (DuckDB releases the GIL)."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or min(4, (os.cpu_count() or 1) + 1)
+
+    @property
+    def logger(self) -> logging.Logger:
+        return logging.getLogger("scorecard")
+
+    def run(self, name: str, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        return function(*args, **kwargs)
+
+    def map(self, name: str, function: Callable[..., T], items: Sequence[Any], /, **kwargs: Any) -> list[T]:
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            return list(pool.map(lambda item: function(item, **kwargs), items))
+
+
+@dataclass
+class RunOptions:
+    raw_dir: Path = DEFAULT_RAW_DIR
+    warehouse: Path = DEFAULT_WAREHOUSE
+    full_refresh: bool = False
+    scorecards_dir: Path = SCORECARDS_DIR
+    reference_dir: Path = REFERENCE_DIR
+    mappings_dir: Path = MAPPINGS_DIR
+    on_busy: str = "wait"  # another run holds the warehouse: 'wait' (up to busy_timeout_seconds) or 'exit'
+    busy_timeout_seconds: float = 3600
+    settle_seconds: float = 10  # files modified more recently are left for the next run
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    warehouse: str
+    raw_dir: str
+    files_loaded: int = 0
+    files_skipped: int = 0
+    files_rejected: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    files: list[dict] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    settling: list[str] = field(default_factory=list)  # left for the next run: still being written
+    problems: list[str] = field(default_factory=list)  # framework files and register rows not used
+    data_docs: str | None = None
+    report: str | None = None
+    pages_rendered: int | None = None  # report pages written this run (None: report kept as it was)
+
+    @classmethod
+    def from_log(cls, log: pd.DataFrame, **fields: Any) -> RunSummary:
+        status = log["status"].value_counts() if len(log) else pd.Series(dtype=int)
+        return cls(
+            files_loaded=int(status.get("loaded", 0)),
+            files_skipped=int(status.get("skipped_unchanged", 0)),
+            files_rejected=int(status.get("rejected", 0)),
+            rows_loaded=int(log["rows_loaded"].sum()) if len(log) else 0,
+            rows_quarantined=int(log["rows_quarantined"].sum()) if len(log) else 0,
+            rows_duplicate=int(log["rows_duplicate"].sum()) if len(log) else 0,
+            files=log.drop(columns=["loaded_at"]).to_dict("records") if len(log) else [],
+            **fields,
+        )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def markdown(self) -> str:
+        """The run summary as the Prefect UI shows it (an artifact of the flow run)."""
+        lines = [
+            f"**Files**: {self.files_loaded} loaded, {self.files_skipped} skipped (unchanged), {self.files_rejected} rejected",
+            f"**Rows**: {self.rows_loaded} loaded, {self.rows_quarantined} quarantined, {self.rows_duplicate} duplicate",
+            f"**Warehouse**: `{markdown_text(self.warehouse)}`",
+            "",
+            "| file | status | read | loaded | quarantined | duplicate |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {markdown_text(f['file_path'])} | {f['status']} | {f['rows_read']} | {f['rows_loaded']} | "
+            f"{f['rows_quarantined']} | {f['rows_duplicate']} |"
+            for f in self.files
+        ]
+        return "\n".join(lines)
+
+
+def markdown_text(text: str) -> str:
+    """A file name in a Markdown table cell: markup and table syntax shown as text."""
+    return "".join(f"\\{char}" if char in "\\`*_{}[]<>()#+-.!|" else char for char in text)
+
+
+# ---- the steps ----------------------------------------------------------------------------------
+
+
+def open_build(warehouse: Path, run_id: str, full_refresh: bool) -> tuple[Path, dict[str, str]]:
+    """The private build file, and which file versions it already holds."""
+    build = start_build(warehouse, run_id, full_refresh)
+    with connect(build) as con:
+        return build, loaded_files(con)
+
+
+def read_file(source: SourceFile, file_ids: dict[str, int], mappings: list[Mapping], scratch: Path) -> StagedFile:
+    return stage_file(source, file_ids[source.file_path], mappings, scratch)
+
+
+def write_run_log(build: Path, summary: RunSummary, started_at: dt.datetime) -> None:
+    row = {
+        "run_id": summary.run_id,
+        "started_at": started_at,
+        "finished_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        "status": "completed",
+        "raw_dir": summary.raw_dir,
+        **{key: getattr(summary, key) for key in ("files_loaded", "files_skipped", "files_rejected")},
+        **{key: getattr(summary, key) for key in ("rows_loaded", "rows_quarantined", "rows_duplicate")},
+    }
+    with connect(build) as con:
+        append_rows(con, "audit.run_log", pd.DataFrame([row]))
+
+
+def publish_build(build: Path, warehouse: Path, summary: RunSummary, started_at: dt.datetime) -> None:
+    write_run_log(build, summary, started_at)
+    publish(build, warehouse)
+
+
+def outputs_fingerprint(warehouse: Path, scorecards_dir: Path, providers: pd.DataFrame) -> str:
+    """What the marts are built from: the loaded version of every file, the framework files and the
+    provider register. Unchanged → the exports and report of the last run still stand."""
+    with connect(warehouse, read_only=True) as con:
+        ledger = sorted(loaded_files(con).items())
+    frameworks = sorted((p.name, p.read_text(encoding="utf-8")) for p in Path(scorecards_dir).glob("*.y*ml"))
+    # …and the code that turns them into marts, exports and pages: an upgrade rebuilds them.
+    code_files = [*SQL_DIR.rglob("*.sql"), *TEMPLATES.glob("*.j2"), Path(report_module.__file__)]
+    code = sorted(str(p) + p.read_text(encoding="utf-8") for p in code_files)
+    text = json.dumps([ledger, frameworks, providers.to_csv(index=False), code])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def scratch_dir(warehouse: Path, run_id: str) -> Path:
+    """Where a run stages files; beside the warehouse, so it is on the same disk."""
+    return warehouse.with_name(f".{warehouse.name}.{run_id}.scratch")
+
+
+def remove_stale_scratch(warehouse: Path) -> None:
+    """Scratch folders of runs that were killed (the lock says no other run is going)."""
+    for path in warehouse.parent.glob(f".{warehouse.name}.*.scratch"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def run(options: RunOptions | None = None, run_id: str | None = None, steps: Steps | None = None) -> RunSummary:
+    """Load new and changed exports from the raw folder, rebuild the marts and publish the warehouse.
+
+    One writer at a time (see RunOptions.on_busy). A file that cannot be used is rejected with its
+    reason and the run goes on; only a failure of the pipeline itself raises, and then the last
+    published warehouse stays as it was."""
+    options = options or RunOptions()
+    steps = steps or PlainSteps()
+    if options.on_busy not in ("wait", "exit"):
+        raise ValueError("on_busy must be 'wait' or 'exit'")
+    started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    run_id = run_id or str(uuid.uuid4())
+    raw_dir, warehouse = Path(options.raw_dir), Path(options.warehouse)
+    logger = steps.logger
+
+    frameworks, framework_problems = load_frameworks(Path(options.scorecards_dir))
+    mappings = load_mappings(Path(options.mappings_dir))
+    providers, register_problems = read_register(raw_dir)
+    problems = framework_problems + register_problems
+    for problem in problems:
+        logger.warning(problem)
+
+    with warehouse_lock(warehouse, run_id, wait=options.on_busy == "wait", timeout=options.busy_timeout_seconds):
+        discovery: Discovery = steps.run("discover", discover_files, raw_dir, options.settle_seconds)
+        log_discovery(logger, discovery, raw_dir)
+        build, loaded = steps.run("open-build", open_build, warehouse, run_id, options.full_refresh)
+        to_load, skipped_reasons = plan_work(discovery.files, loaded)
+        skipped = [(source, skipped_reasons[source.file_path]) for source in discovery.files if source.file_path in skipped_reasons]
+        remove_stale_scratch(warehouse)
+        scratch = scratch_dir(warehouse, run_id)
+        (scratch / "spill").mkdir(parents=True, exist_ok=True)
+        try:
+            staged = steps.map(
+                "read", read_file, to_load, file_ids={s.file_path: n for n, s in enumerate(to_load)}, mappings=mappings, scratch=scratch
+            )
+            for file in staged:
+                log_staged(logger, file)
+            validator = Validator(suite_parameters(area_codes(Path(options.reference_dir)), frameworks))
+            loaded_result: LoadResult = steps.run("load", load_files, build, staged, skipped, run_id, validator)
+            logger.info("loaded %d file(s) into the build warehouse; %d unchanged", len(staged), len(skipped))
+            models = steps.run("transform", transform_build, build, frameworks, Path(options.reference_dir), providers)
+            logger.info("built %d SQL models", len(models))
+            summary = RunSummary.from_log(
+                loaded_result.log, run_id=run_id, warehouse=str(warehouse), raw_dir=str(raw_dir), ignored=discovery.ignored,
+                settling=discovery.settling, problems=problems,
+            )
+            steps.run("publish", publish_build, build, warehouse, summary, started_at)
+            logger.info("published %s", warehouse)
+        except BaseException:
+            build.unlink(missing_ok=True)  # never published; the last published warehouse stands
+            raise
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        refresh_outputs(steps, warehouse, options, providers, summary)
+    if loaded_result.validations:
+        docs = steps.run("data-docs", write_data_docs, loaded_result.validations, validator, warehouse.parent / "data-docs", run_id)
+        summary.data_docs = str(docs)
+        logger.info("Great Expectations Data Docs: %s", docs)
+    return summary
+
+
+def transform_build(build: Path, frameworks: list[Framework], reference_dir: Path, providers: pd.DataFrame) -> list[str]:
+    return transform(build, frameworks, reference_dir, providers)
+
+
+def refresh_outputs(steps: Steps, warehouse: Path, options: RunOptions, providers: pd.DataFrame, summary: RunSummary) -> None:
+    """Parquet exports and the report, unless nothing the marts depend on changed."""
+    fingerprint = outputs_fingerprint(warehouse, options.scorecards_dir, providers)
+    stamp = warehouse.parent / "exports" / ".inputs-fingerprint"
+    report_index = warehouse.parent / "reports" / "index.html"
+    if stamp.exists() and stamp.read_text() == fingerprint and report_index.exists():
+        steps.logger.info("nothing that the marts depend on changed: Parquet exports and report kept")
+        summary.report = str(report_index)
+        return
+    exported = steps.run("export-parquet", export_marts, warehouse, warehouse.parent / "exports")
+    steps.logger.info("exported %d marts as Parquet to %s", len(exported), warehouse.parent / "exports")
+    pages = steps.run("report", build_report, warehouse, warehouse.parent / "reports")
+    steps.logger.info("wrote the scorecard report: %d pages in %s", len(pages), warehouse.parent / "reports")
+    summary.report = str(pages[0])
+    stamp.write_text(fingerprint)
+
+
+def log_discovery(logger: logging.Logger | logging.LoggerAdapter, discovery: Discovery, raw_dir: Path) -> None:
+    logger.info("found %d export(s) in %s", len(discovery.files), raw_dir)
+    for note in discovery.ignored:
+        logger.warning("ignored %r", note)
+    for path in discovery.settling:
+        logger.info("left %r for the next run: it is still being written", path)
+
+
+def log_staged(logger: logging.Logger | logging.LoggerAdapter, file: StagedFile) -> None:
+    if file.status == "rejected":
+        logger.warning("%r rejected: %s", file.file_path, file.message)
+    else:
+        logger.info("%r (%s): %d rows read", file.file_path, file.tool, file.rows_read)
