@@ -191,14 +191,9 @@ def outputs_fingerprint(warehouse: Path, scorecards_dir: Path, providers: pd.Dat
 
 
 def scratch_dir(warehouse: Path, run_id: str) -> Path:
-    """Where a run stages files; beside the warehouse, so it is on the same disk."""
-    return warehouse.with_name(f".{warehouse.name}.{run_id}.scratch")
-
-
-def remove_stale_scratch(warehouse: Path) -> None:
-    """Scratch folders of runs that were killed (the lock says no other run is going)."""
-    for path in warehouse.parent.glob(f".{warehouse.name}.*.scratch"):
-        shutil.rmtree(path, ignore_errors=True)
+    """Where a run stages files: beside the warehouse (same disk), named like the build file so a
+    killed run's folder is removed with its build by the next run."""
+    return warehouse.with_name(f".{warehouse.name}.{run_id}.building.scratch")
 
 
 def run(options: RunOptions | None = None, run_id: str | None = None, steps: Steps | None = None) -> RunSummary:
@@ -229,7 +224,6 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
         build, loaded = steps.run("open-build", open_build, warehouse, run_id, options.full_refresh)
         to_load, skipped_reasons = plan_work(discovery.files, loaded)
         skipped = [(source, skipped_reasons[source.file_path]) for source in discovery.files if source.file_path in skipped_reasons]
-        remove_stale_scratch(warehouse)
         scratch = scratch_dir(warehouse, run_id)
         (scratch / "spill").mkdir(parents=True, exist_ok=True)
         try:
@@ -277,9 +271,11 @@ def refresh_outputs(steps: Steps, warehouse: Path, options: RunOptions, provider
         return
     exported = steps.run("export-parquet", export_marts, warehouse, warehouse.parent / "exports")
     steps.logger.info("exported %d marts as Parquet to %s", len(exported), warehouse.parent / "exports")
-    pages = steps.run("report", build_report, warehouse, warehouse.parent / "reports")
-    steps.logger.info("wrote the scorecard report: %d pages in %s", len(pages), warehouse.parent / "reports")
-    summary.report = str(pages[0])
+    report = steps.run("report", build_report, warehouse, warehouse.parent / "reports")
+    steps.logger.info(
+        "scorecard report in %s: %d pages rendered, %d kept, %d removed", warehouse.parent / "reports", report.rendered, report.kept, report.removed
+    )
+    summary.report, summary.pages_rendered = str(report.pages[0]), report.rendered
     stamp.write_text(fingerprint)
 
 

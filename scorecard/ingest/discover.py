@@ -6,6 +6,7 @@ the top level, unknown folders, editor lock files) is reported and left alone.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ class SourceFile:
     file_path: str  # relative to the raw folder, with forward slashes: the file's name in the warehouse
     kind: str
     sha256: str
+    problem: str | None = None  # why the file cannot be used at all, found before reading it
 
 
 @dataclass
@@ -34,6 +36,17 @@ class Discovery:
 
 def is_temporary(path: Path) -> bool:
     return path.name.startswith((".", "~$")) or path.suffix.lower() in {".part", ".tmp", ".crdownload"}
+
+
+def printable_name(relative: str) -> tuple[str, str | None]:
+    """The name a file is recorded under, and a problem if its name is not valid UTF-8: such a name
+    cannot be stored or shown as it is, so it is recorded with its bad bytes escaped (\\xff)."""
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        escaped = os.fsencode(relative).decode("utf-8", "backslashreplace")
+        return escaped, "the file name is not valid UTF-8; rename the file (letters, digits, '-', '_' and '.' are safe)"
+    return relative, None
 
 
 def discover_files(raw_dir: Path, settle_seconds: float = 0) -> Discovery:
@@ -64,7 +77,8 @@ def discover_files(raw_dir: Path, settle_seconds: float = 0) -> Discovery:
             if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
                 settling.append(relative)
                 continue
-            files.append(SourceFile(path=path, file_path=relative, kind=parts[0], sha256=sha256))
+            name, problem = printable_name(relative)
+            files.append(SourceFile(path=path, file_path=name, kind=parts[0], sha256=sha256, problem=problem))
     return Discovery(files=files, ignored=ignored, settling=settling)
 
 

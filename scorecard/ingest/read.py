@@ -55,6 +55,7 @@ MAX_COLUMNS = 2_000  # columns of one export
 MAX_XLSX_BYTES = 100 << 20  # an .xlsx file as stored (compressed)
 XLSX_CHUNK_ROWS = 10_000  # rows of a worksheet held in memory at once
 READ_CHUNK_BYTES = 1 << 20  # bytes read at once when checking or transcoding text
+csv.field_size_limit(MAX_ROW_BYTES)  # the csv module's own limit (128 KiB) would reject rows ours accepts
 UTF8_BOM = b"\xef\xbb\xbf"
 NUL = b"\x00"
 
@@ -224,11 +225,16 @@ def split_head(text: str, delimiter: str, records: int) -> list[list[str]]:
     lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
     reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
     head = []
-    for _ in range(records):
-        record = next(reader, None)
-        if record is None:
-            break
-        head.append(record)
+    try:
+        for _ in range(records):
+            record = next(reader, None)
+            if record is None:
+                break
+            head.append(record)
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise UnreadableFile(f"a value in the first {records} rows is longer than the row size limit ({MAX_ROW_BYTES:,} bytes)") from None
+        raise UnreadableFile(f"the header rows are not well-formed CSV ({error})") from None
     return head
 
 
@@ -242,7 +248,7 @@ def csv_error_reason(error: duckdb.Error, width: int) -> str:
         return f"a row is longer than the row size limit ({MAX_ROW_BYTES:,} bytes){where}"
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
     if found and int(found.group(2)) > width:
-        return f"a data row has more cells than the header ({found.group(2)} instead of {width}){where}"
+        return f"a data row has more cells than the header's {width}{where}"
     if "unterminated quote" in message:
         return f"a quoted value is never closed{where}"
     return f"not a well-formed CSV file{where}"

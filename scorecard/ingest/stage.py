@@ -59,6 +59,9 @@ def stage_file(source: SourceFile, file_id: int, mappings: list[Mapping], scratc
     `files` patterns match it (if any)."""
     kind = get_kind(source.kind)
     staged = StagedFile(file_id, source.file_path, kind.name, source.sha256, "loaded")
+    if source.problem:
+        staged.status, staged.message = "rejected", source.problem
+        return staged
     mapping: Mapping | None = None
     mapping_problem: RejectedFile | None = None
     try:

@@ -43,10 +43,14 @@ def build_path_for(published: Path, run_id: str) -> Path:
 
 
 def remove_stale_builds(published: Path) -> list[Path]:
-    """Build files left by runs that crashed; they were never published, so they can go."""
+    """Build files (and DuckDB's spill folders beside them) left by runs that crashed; they were
+    never published, so they can go."""
     stale = list(published.parent.glob(f".{published.name}.*.building*"))
     for path in stale:
-        path.unlink(missing_ok=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     return stale
 
 
