@@ -326,8 +326,8 @@ def command_report(args: argparse.Namespace) -> int:
 
     if warehouse_missing("report", args.warehouse):
         return 2
-    pages = build_report(args.warehouse, args.output or args.warehouse.parent / "reports")
-    print(f"wrote {len(pages)} pages; open {pages[0]}")
+    report = build_report(args.warehouse, args.output or args.warehouse.parent / "reports")
+    print(f"{len(report.pages)} pages: {report.rendered} written, {report.kept} unchanged, {report.removed} removed; open {report.pages[0]}")
     return 0
 
 

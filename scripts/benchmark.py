@@ -1,694 +1,532 @@
-"""Benchmark the nightly pipeline on a large synthetic learner survey, and print where the time goes.
+"""Benchmark the nightly job, `scorecard.pipeline.run`, against the performance targets of the issue.
 
-    .venv/bin/python scripts/benchmark.py                    # 1,000,000 rows in 20 files
-    .venv/bin/python scripts/benchmark.py --rows 100000 --files 4 --keep
-    .venv/bin/python scripts/benchmark.py --many-files       # ... and 2,000 files of 500 rows
-    .venv/bin/python scripts/benchmark.py --many-files 200 --rows-per-file 500
+    .venv/bin/python scripts/benchmark.py                      # every target at the issue's sizes
+    .venv/bin/python scripts/benchmark.py --quick              # scaled down: a smoke run of a few minutes
+    .venv/bin/python scripts/benchmark.py --only memory        # a subset: cost nothing-new memory many-files report
 
-This prints figures; it is not a test and asserts nothing (exit status 0 even when a target is not
-met). What it does, all in a work folder (a temporary one, removed afterwards unless --keep):
+Every pipeline run is `scorecard.pipeline.run` in a child Python process of its own, timed from spawn to exit,
+its peak RSS read from its VmHWM: either called directly with `PlainSteps` (a subclass that times each named
+step and notes the peak RSS after it), or through the real Prefect flow `flows.nightly.nightly` (its
+`PrefectSteps` timed the same way) against one long-lived `prefect server start` child with PREFECT_HOME in
+the work folder. If that server cannot be started, or with --in-process, each flow child uses Prefect's
+temporary server instead and the output says so. Runs pass settle_seconds=0 (the files are freshly written).
 
- 1. generates N learner-survey responses (seeded numpy, vectorised) as F CSV files in
-    <workdir>/raw/learner_survey/, valid apart from a few rows with overall_satisfaction "11" (about
-    0.01 %) so the quarantine path runs, from --providers distinct providers. Every provider-year
-    with enough responses becomes a scorecard, and every flow run (nothing-new ones too) writes an
-    HTML report page for each: with the default 10,000 providers at 1,000,000 rows that is 30,000
-    pages, which then dominates every run; a smaller --providers keeps it in proportion;
- 2. baseline: DuckDB alone reads the same CSV files into a table of a fresh DuckDB file;
- 3. stage split: the pipeline's plain functions in flow order, without Prefect, on a fresh
-    warehouse, each stage timed (prepare_file further split into read / map / normalise / GX ...);
- 4. the real Prefect flow `flows.nightly.nightly` against one long-lived local Prefect server
-    (`prefect server start`, PREFECT_HOME in the work folder): an untimed warm-up flow, a full run
-    on a fresh warehouse, then --repeats interleaved pairs of a run with nothing new and a trivial
-    one-task flow (medians used). Each run is its own child Python process, timed from spawn to
-    exit (what a user of `scorecard run` sees). If the server cannot be started (or with
-    --in-process) the runs happen in-process in one child instead, with Prefect's temporary server,
-    and the output says so. Flow runs pass settle_seconds=0 (the files are freshly written);
- 5. the peak RSS of the full flow run's process (its VmHWM: see run_child for why not ru_maxrss);
- 6. a summary table with the targets and whether each is met.
+The data are seeded, vectorised synthetic learner-survey exports in the import template's columns: real
+LSOA codes (mostly in the provider's own local authority), a few blank answers, ~0.01 % rows with
+overall_satisfaction "11" for the quarantine, and every provider in raw/providers/provider_register.csv,
+so the marts, the scorecards and a report page per provider-year exist.
 
-With --many-files N (--rows-per-file M) it also runs the many-small-files case, in <workdir>/many/:
- - N files of M rows from the same generator, DuckDB's bare load of them, and the stage split on
-   them (no Prefect), with milliseconds per file;
- - against the same Prefect server, after the runs above, each in its own child process: a full
-   flow run on a fresh warehouse with the threads task runner and one with the Dask runner (local
-   cluster, 2 worker processes: flows.runners.task_runner), and, per runner, a flow submitting N
-   no-op tasks shaped like read-and-validate (same arguments, options and one log line) against N
-   direct calls, which gives Prefect's overhead per task run;
- - the figures beside the large-file case (rows, files, wall time, rows/s, peak RSS) and a
-   breakdown of where the time goes per file (Prefect per-task overhead, parsing, GX validation,
-   loading). The many-files flow runs need the server: with --in-process (or if it cannot be
-   started) they are skipped and only the part without Prefect is printed.
+Targets (2-core machine), each printed as a ratio measured side by side in one invocation:
+ 1 cost         (full run − run with nothing new) ≤ 3 × DuckDB's bare read_csv of the same files into a
+                table of a fresh DuckDB file; --rows in --files files; PlainSteps, time by step
+ 2 nothing-new  a flow run with nothing new ≤ 1.5 × a trivial one-task flow, same Prefect mode
+                (child per run, interleaved --repeats, medians)
+ 3 memory       peak RSS of a full run ≤ 1 GB at --big-rows rows, growing < 100 MB per further million
+                (--big-rows in --files files, against the --rows case)
+ 4 many-files   --many-files files of --rows-per-file rows (one provider each): rows/s ≥ half that of
+                the same rows in one file
+ 5 report       after one small file is added (a late return for one provider) only the affected report
+                pages are rendered again: pages rewritten, and whether any of them shows nothing new
 
-Stages 2 and 3 run in this process; the flows in child processes.
+It prints figures, a summary table with MET / NOT MET and, for a missed target, where the time goes.
+It asserts nothing and exits 0.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
+import hashlib
 import json
+import math
 import os
-import pstats
+import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
+import traceback
 import urllib.request
-import uuid
-from collections import defaultdict
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # numpy and pandas are imported where used: a child running a trivial flow never loads them
+    import numpy as np
+    import pandas as pd
 
-# No telemetry from Prefect, GX or anything else started here (flows/__init__.py does the same).
+# No telemetry from Prefect, GX or anything started here (the scorecard package does the same).
 QUIET_ENV = {"DO_NOT_TRACK": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "GX_ANALYTICS_ENABLED": "false"}
 os.environ.update(QUIET_ENV)
 
+STARTED = time.perf_counter()
+ROOT = Path(__file__).resolve().parents[1]
+CHILD_FLAG = "--child"
+TARGETS = ("cost", "nothing-new", "memory", "many-files", "report")
+BEFORE_STEPS = "(imports, before the first step)"
+STEPS = ("discover", "open-build", "read", "load", "transform", "publish", "export-parquet", "report", "data-docs")
+
 KIND = "learner_survey"
 SEED = 20240101
-INVALID_SATISFACTION_RATE = 1e-4  # overall_satisfaction "11": quarantined
-BLANK_RATE = 0.01  # blank optional answers (recommend, support): loaded as NULL
+IMD_FILE = ROOT / "reference" / "deprivation" / "imd2019_lsoa.csv.gz"
+INVALID_RATE = 1e-4  # overall_satisfaction "11": quarantined
+BLANK_RATE = 0.01  # blank optional answers (recommend, support, home_lsoa): loaded as NULL
+LOCAL_SHARE = 0.8  # learners living in their provider's own local authority
+LATE_RETURN_ROWS = 40
 ACADEMIC_YEARS = ("2021/22", "2022/23", "2023/24")
-PROVIDERS = 10_000  # distinct UKPRNs (10000000 + 0 … P−1); each provider-year is a scorecard, a page of the HTML report
-AGE_BANDS = ("16-18", "19-23", "24+")
-AGE_BAND_P = (0.45, 0.30, 0.25)
-SCALE_0_10_P = np.array([1, 1, 1, 2, 3, 6, 8, 14, 22, 22, 20], dtype=float) / 100
-SCALE_1_5_P = np.array([8, 17, 32, 28, 15], dtype=float) / 100
+AGE_BANDS, AGE_BAND_P = ("16-18", "19-23", "24+"), (0.45, 0.30, 0.25)
+SCALE_0_10_P = (0.01, 0.01, 0.01, 0.02, 0.03, 0.06, 0.08, 0.14, 0.22, 0.22, 0.20)
+SCALE_1_5_P = (0.08, 0.17, 0.32, 0.28, 0.15)
+PROGRESS, PROGRESS_P = (-1, 0, 1, 2), (0.10, 0.40, 0.35, 0.15)  # now − before, clipped to 1-5
+PROVIDER_TYPES = (
+    "General further education college", "Sixth form college", "Independent training provider", "Specialist college",
+    "Adult and community learning",
+)
+PROVIDER_TYPE_P = (0.30, 0.10, 0.40, 0.05, 0.15)
 
-TARGET_PER_ROW_RATIO = 3.0  # (full − nothing-new) / DuckDB bare load
-TARGET_NOTHING_NEW_RATIO = 1.5  # nothing-new run / trivial flow
-TARGET_PEAK_RSS_MB = 2048
+TARGET_PER_ROW = 3.0  # (full − nothing-new) / DuckDB bare load
+TARGET_NOTHING_NEW = 1.5  # nothing-new flow run / trivial flow
+TARGET_PEAK_MB = 1024.0  # at --big-rows
+TARGET_GROWTH_MB = 100.0  # per further million rows
+TARGET_MANY_FILES = 0.5  # rows/s of many small files / rows/s of one file
+TITLES = {
+    "cost": "1 per-row cost: (full − nothing new) / DuckDB bare load",
+    "nothing-new": "2 nothing-new flow run / trivial one-task flow",
+    "memory": "3 peak RSS at {rows:,} rows; growth per further million",
+    "many-files": "4 rows/s of {files:,} small files / the same rows in one file",
+    "report": "5 report pages rewritten after one small file ({providers:,} providers)",
+}
 
 
-def log(message: str = "") -> None:
+@dataclass(frozen=True)
+class Sizes:
+    rows: int
+    files: int
+    providers: int
+    many_files: int
+    rows_per_file: int
+    big_rows: int
+    repeats: int
+
+
+FULL = Sizes(rows=1_000_000, files=10, providers=10_000, many_files=500, rows_per_file=500, big_rows=3_000_000, repeats=3)
+QUICK = Sizes(rows=100_000, files=10, providers=1_000, many_files=50, rows_per_file=500, big_rows=300_000, repeats=2)
+
+
+def say(message: str = "") -> None:
     print(message, flush=True)
 
 
-def seconds(value: float) -> str:
+def secs(value: float) -> str:
     return f"{value:,.2f} s"
 
 
-# ---- 1. synthetic data ---------------------------------------------------------------------------
+def table(header: Sequence[str], rows: Iterable[Sequence[str]], indent: int = 2) -> None:
+    """Left-aligned first column, the others right-aligned, each as wide as its widest cell."""
+    lines = [list(header), *[list(row) for row in rows]]
+    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+    for line in lines:
+        cells = [line[0].ljust(widths[0]), *(cell.rjust(width) for cell, width in zip(line[1:], widths[1:], strict=True))]
+        say(" " * indent + "  ".join(cells).rstrip())
 
-def generate(raw_dir: Path, rows: int, files: int, seed: int = SEED, providers: int = PROVIDERS) -> dict:
-    """Write `rows` learner-survey responses over `files` CSV files, from `providers` distinct UKPRNs;
-    return counts of what was made."""
-    rng = np.random.default_rng(seed)
-    folder = raw_dir / KIND
-    folder.mkdir(parents=True, exist_ok=True)
-    invalid_total = 0
-    width = max(3, len(str(files)))  # learner_survey_001.csv ... (or _0001.csv with 1,000+ files)
-    for number, index in enumerate(np.array_split(np.arange(rows, dtype=np.int64), files), 1):
-        n = len(index)
-        invalid = rng.random(n) < INVALID_SATISFACTION_RATE
-        invalid_total += int(invalid.sum())
-        satisfaction = rng.choice(11, size=n, p=SCALE_0_10_P)
-        satisfaction[invalid] = 11
-        year = ACADEMIC_YEARS[(number - 1) % len(ACADEMIC_YEARS)]
 
-        def blanks(values: np.ndarray) -> pd.Series:
-            return pd.Series(values).astype("Int64").mask(rng.random(n) < BLANK_RATE)
+# ---- synthetic data ------------------------------------------------------------------------------
 
-        frame = pd.DataFrame(
-            {
-                "respondent_id": 60_000_000 + index,
-                "ukprn": 10_000_000 + rng.integers(0, providers, size=n),  # 8 digits, 1xxxxxxx
-                "survey_year": year,
-                "age_band": np.asarray(AGE_BANDS)[rng.choice(len(AGE_BANDS), size=n, p=AGE_BAND_P)],
-                "home_lsoa": np.char.mod("E01%06d", rng.integers(1, 33_769, size=n)),  # E01 + 6 digits
-                "overall_satisfaction": satisfaction,
-                "recommend": blanks(rng.choice(11, size=n, p=SCALE_0_10_P)),
-                "teaching": rng.choice(11, size=n, p=SCALE_0_10_P),
-                "support": blanks(rng.choice(11, size=n, p=SCALE_0_10_P)),
-                "confidence_before": rng.choice(5, size=n, p=SCALE_1_5_P) + 1,
-                "confidence_now": rng.choice(5, size=n, p=SCALE_1_5_P) + 1,
-                "skills_before": rng.choice(5, size=n, p=SCALE_1_5_P) + 1,
-                "skills_now": rng.choice(5, size=n, p=SCALE_1_5_P) + 1,
-            }
+
+@dataclass(frozen=True)
+class Dataset:
+    raw_dir: Path
+    rows: int
+    files: int
+    providers: int
+    invalid: int
+
+    def describe(self) -> str:
+        size = sum(path.stat().st_size for path in (self.raw_dir / KIND).glob("*.csv")) / 1e6
+        return (
+            f"{self.rows:,} rows in {self.files:,} file(s), {size:,.1f} MB, {self.providers:,} providers in the register, "
+            f"{self.invalid:,} rows to quarantine"
         )
-        frame.to_csv(folder / f"learner_survey_{number:0{width}d}.csv", index=False)
-    size = sum(path.stat().st_size for path in folder.glob("*.csv"))
-    return {"rows": rows, "files": files, "invalid": invalid_total, "bytes": size}
 
 
-# ---- 2. DuckDB alone -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Geography:
+    """LSOA codes (IMD 2019 file) sorted by local authority, and where each authority's run of them starts."""
 
-def duckdb_bare_load(raw_dir: Path, database: Path) -> tuple[float, int]:
+    lsoa: np.ndarray
+    la_codes: np.ndarray
+    la_start: np.ndarray
+    la_count: np.ndarray
+
+    @classmethod
+    def load(cls) -> Geography:
+        import numpy as np
+        import pandas as pd
+
+        imd = pd.read_csv(IMD_FILE, usecols=[0, 2], dtype=str, encoding="utf-8-sig")
+        imd.columns = ["lsoa", "la"]
+        imd = imd.sort_values(["la", "lsoa"])
+        la_codes, la_start, la_count = np.unique(imd["la"].to_numpy(str), return_index=True, return_counts=True)
+        return cls(imd["lsoa"].to_numpy(str), la_codes, la_start, la_count)
+
+    def lsoas(self, rng: np.random.Generator, home_la: np.ndarray) -> np.ndarray:
+        """A home LSOA per learner: mostly in the provider's local authority, otherwise anywhere."""
+        import numpy as np
+
+        anywhere = rng.integers(0, len(self.la_codes), size=len(home_la))
+        la = np.where(rng.random(len(home_la)) < LOCAL_SHARE, home_la, anywhere)
+        return self.lsoa[self.la_start[la] + (rng.random(len(la)) * self.la_count[la]).astype(np.int64)]
+
+
+def write_register(raw_dir: Path, rng: np.random.Generator, geography: Geography, count: int) -> np.ndarray:
+    """raw/providers/provider_register.csv with UKPRNs 10000000 … + count − 1; returns each one's local authority."""
+    import numpy as np
+    import pandas as pd
+
+    home_la = rng.integers(0, len(geography.la_codes), size=count)
+    register = pd.DataFrame(
+        {
+            "ukprn": 10_000_000 + np.arange(count),
+            "provider_name": np.char.mod("Benchmark Provider %05d", np.arange(count)),
+            "provider_type": rng.choice(PROVIDER_TYPES, size=count, p=PROVIDER_TYPE_P),
+            "area_code": geography.la_codes[home_la],
+        }
+    )
+    (raw_dir / "providers").mkdir(parents=True, exist_ok=True)
+    register.to_csv(raw_dir / "providers" / "provider_register.csv", index=False)
+    return home_la
+
+
+def responses(rng: np.random.Generator, ids: np.ndarray, providers: np.ndarray, years: np.ndarray, home_la: np.ndarray,
+              geography: Geography) -> tuple[pd.DataFrame, int]:
+    """Learner-survey rows for the given respondent ids, provider numbers (0-based) and academic years;
+    returns them with the number of rows made invalid."""
+    import numpy as np
+    import pandas as pd
+
+    n = len(ids)
+
+    def scale(points: int, p: Sequence[float], offset: int = 0) -> np.ndarray:
+        return rng.choice(points, size=n, p=p) + offset
+
+    def blanks(values: np.ndarray | pd.Series) -> pd.Series:
+        return pd.Series(values).mask(rng.random(n) < BLANK_RATE)
+
+    invalid = rng.random(n) < INVALID_RATE
+    satisfaction = scale(11, SCALE_0_10_P)
+    satisfaction[invalid] = 11
+    confidence, skills = scale(5, SCALE_1_5_P, 1), scale(5, SCALE_1_5_P, 1)
+    frame = pd.DataFrame(
+        {
+            "respondent_id": ids,
+            "ukprn": 10_000_000 + providers,
+            "survey_year": years,
+            "age_band": rng.choice(AGE_BANDS, size=n, p=AGE_BAND_P),
+            "home_lsoa": blanks(geography.lsoas(rng, home_la[providers])),
+            "overall_satisfaction": satisfaction,
+            "recommend": blanks(scale(11, SCALE_0_10_P)).astype("Int64"),
+            "teaching": scale(11, SCALE_0_10_P),
+            "support": blanks(scale(11, SCALE_0_10_P)).astype("Int64"),
+            "confidence_before": confidence,
+            "confidence_now": np.clip(confidence + rng.choice(PROGRESS, size=n, p=PROGRESS_P), 1, 5),
+            "skills_before": skills,
+            "skills_now": np.clip(skills + rng.choice(PROGRESS, size=n, p=PROGRESS_P), 1, 5),
+        }
+    )
+    return frame, int(invalid.sum())
+
+
+def file_name(number: int, files: int) -> str:
+    return f"{KIND}_{number:0{max(3, len(str(files)))}d}.csv"
+
+
+def generate_spread(raw_dir: Path, rows: int, files: int, providers: int, seed: int) -> Dataset:
+    """Annual exports: each file one academic year (in turn), its rows from any of the providers."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    geography = Geography.load()
+    home_la = write_register(raw_dir, rng, geography, providers)
+    (raw_dir / KIND).mkdir(parents=True, exist_ok=True)
+    invalid = 0
+    for number, ids in enumerate(np.array_split(np.arange(rows, dtype=np.int64), files), 1):
+        years = np.full(len(ids), ACADEMIC_YEARS[(number - 1) % len(ACADEMIC_YEARS)])
+        frame, bad = responses(rng, 60_000_000 + ids, rng.integers(0, providers, size=len(ids)), years, home_la, geography)
+        frame.to_csv(raw_dir / KIND / file_name(number, files), index=False)
+        invalid += bad
+    return Dataset(raw_dir, rows, files, providers, invalid)
+
+
+def generate_per_provider(many_dir: Path, one_dir: Path, files: int, rows_per_file: int, seed: int) -> tuple[Dataset, Dataset]:
+    """Each provider's own export (provider k in file k, rows over the academic years) in many_dir, and
+    the very same rows as one file in one_dir; both with the same register."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    geography = Geography.load()
+    home_la = write_register(many_dir, rng, geography, files)
+    shutil.copytree(many_dir / "providers", one_dir / "providers")
+    for folder in (many_dir / KIND, one_dir / KIND):
+        folder.mkdir(parents=True, exist_ok=True)
+    invalid = 0
+    with open(one_dir / KIND / file_name(1, 1), "w", encoding="utf-8", newline="") as combined:
+        for number in range(files):
+            ids = 70_000_000 + number * rows_per_file + np.arange(rows_per_file, dtype=np.int64)
+            years = rng.choice(ACADEMIC_YEARS, size=rows_per_file)
+            frame, bad = responses(rng, ids, np.full(rows_per_file, number), years, home_la, geography)
+            frame.to_csv(many_dir / KIND / file_name(number + 1, files), index=False)
+            frame.to_csv(combined, index=False, header=number == 0)
+            invalid += bad
+    rows = files * rows_per_file
+    return Dataset(many_dir, rows, files, files, invalid), Dataset(one_dir, rows, 1, files, invalid)
+
+
+def add_late_return(dataset: Dataset, seed: int) -> tuple[Path, str]:
+    """A small extra file: a late return of one provider (the middle one of the register) for the latest year."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed + 1)
+    geography = Geography.load()
+    register = pd.read_csv(dataset.raw_dir / "providers" / "provider_register.csv", dtype=str)
+    provider = register.iloc[len(register) // 2]
+    number = int(provider["ukprn"]) - 10_000_000
+    home_la = np.zeros(number + 1, dtype=np.int64)
+    home_la[number] = int(np.searchsorted(geography.la_codes, provider["area_code"]))
+    ids = 90_000_000 + np.arange(LATE_RETURN_ROWS, dtype=np.int64)
+    years = np.full(LATE_RETURN_ROWS, ACADEMIC_YEARS[-1])
+    frame, _ = responses(rng, ids, np.full(LATE_RETURN_ROWS, number), years, home_la, geography)
+    path = dataset.raw_dir / KIND / f"{KIND}_late_return_{provider['ukprn']}.csv"
+    frame.to_csv(path, index=False)
+    return path, str(provider["ukprn"])
+
+
+def duckdb_bare_load(dataset: Dataset, database: Path) -> float:
+    """Seconds for DuckDB alone to read the dataset's CSV files into a table of a fresh DuckDB file."""
     import duckdb
 
-    pattern = str(raw_dir / KIND / "*.csv").replace("'", "''")
+    for path in (database, database.with_name(database.name + ".wal")):
+        path.unlink(missing_ok=True)
+    pattern = str(dataset.raw_dir / KIND / "*.csv").replace("'", "''")
     started = time.perf_counter()
     con = duckdb.connect(str(database))
     try:
         con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{pattern}')")
-        count = con.execute("SELECT count(*) FROM t").fetchone()[0]
     finally:
         con.close()  # checkpoints: the table is on disk, as the pipeline's publish leaves it
-    return time.perf_counter() - started, count
+    return time.perf_counter() - started
 
 
-# ---- 3. stage split, no Prefect ------------------------------------------------------------------
+# ---- child processes -----------------------------------------------------------------------------
 
-class StageTimer:
-    def __init__(self):
-        self.stages: dict[str, float] = {}
-        self.parts: dict[str, float] = defaultdict(float)  # inside prepare_file
 
-    @contextmanager
-    def stage(self, name: str):
+def peak_rss_mb() -> float:
+    """This process's own peak RSS (VmHWM). Not ru_maxrss: Linux carries the forking parent's high-water
+    mark over exec, so a child would report the benchmark's own size."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class StepClock:
+    """Mixin for a `Steps` class: wall seconds of each named step (summed over calls), the peak RSS after
+    it, and what the report step says it did. The latest instance is kept for the child to read."""
+
+    latest: StepClock | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.seconds: dict[str, float] = {}
+        self.report: dict[str, int] = {}
+        self.peak_mb: dict[str, float] = {BEFORE_STEPS: peak_rss_mb()}
+        StepClock.latest = self
+
+    def run(self, name: str, function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         try:
-            yield
+            result = super().run(name, function, *args, **kwargs)  # type: ignore[misc]
         finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - started
-
-    def wrap(self, name: str, function):
-        def timed(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                self.parts[name] += time.perf_counter() - started
-
-        return timed
-
-
-# Functions prepare_file calls through scorecard.ingest.prepare's globals, timed by wrapping them there.
-PREPARE_PARTS = {
-    "read_export": "read (decode + pandas read_csv)",
-    "map_columns": "map columns",
-    "normalise_frame": "normalise",
-    "quarantine_reasons": "quarantine reasons",
-    "records_as_json": "quarantine records as JSON",
-}
-
-
-@contextmanager
-def patched(module, name: str, replacement):
-    original = getattr(module, name)
-    setattr(module, name, replacement)
-    try:
-        yield
-    finally:
-        setattr(module, name, original)
-
-
-def stage_split(raw_dir: Path, warehouse: Path, profile_to: Path | None = None) -> dict:
-    """The flow's work in flow order through the plain modules, each stage timed."""
-    from contextlib import ExitStack
-
-    import scorecard.ingest.prepare as ingest
-    from scorecard.ingest.discover import discover_files, plan_work
-    from scorecard.frameworks import load_frameworks
-    from scorecard.ingest.load import load_files
-    from scorecard.ingest.mapping import load_mappings
-    from scorecard.paths import MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
-    from scorecard.ingest.register import read_register
-    from scorecard.publish.report import build_report
-    from scorecard.warehouse.transform import transform
-    from scorecard.ingest.validate import Validator, suite_parameters, write_data_docs
-    from scorecard.warehouse.build import publish, start_build
-    from scorecard.warehouse.connect import connect, loaded_files
-    from scorecard.warehouse.exports import export_marts
-    from scorecard.warehouse.reference import area_codes
-
-    timer = StageTimer()
-    run_id = str(uuid.uuid4())
-    profiler = cProfile.Profile() if profile_to else None
-    if profiler:
-        profiler.enable()
-    started = time.perf_counter()
-    with timer.stage("frameworks, mappings, provider register"):
-        frameworks, _ = load_frameworks(SCORECARDS_DIR)
-        mappings = load_mappings(MAPPINGS_DIR)
-        providers, _ = read_register(raw_dir)
-    with timer.stage("discover (list files + sha256)"):
-        discovery = discover_files(raw_dir, settle_seconds=0)
-    with timer.stage("open build + ledger"):
-        build = start_build(warehouse, run_id, False)
-        with connect(build) as con:
-            loaded = loaded_files(con)
-        to_load, reasons = plan_work(discovery.files, loaded)
-        skipped = [(source, reasons[source.file_path]) for source in discovery.files if source.file_path in reasons]
-    with timer.stage("prepare validator (area codes, suite parameters)"):
-        validator = Validator(suite_parameters(area_codes(REFERENCE_DIR), frameworks))
-    if callable(getattr(validator, "gx", None)):  # GX set up lazily on first use: time it on its own
-        with timer.stage("GX context + suites (first use)"):
-            validator.gx()
-    validator.validate = timer.wrap("GX validate (Validator.validate)", validator.validate)
-    prepared = []
-    with ExitStack() as stack:
-        for name, label in PREPARE_PARTS.items():
-            if hasattr(ingest, name):
-                stack.enter_context(patched(ingest, name, timer.wrap(label, getattr(ingest, name))))
-        with timer.stage(f"prepare_file × {len(to_load)}"):
-            for source in to_load:
-                prepared.append(
-                    ingest.prepare_file(source.path, source.kind, source.file_path, validator, source.sha256, mappings)
-                )
-    with timer.stage("load_files (DuckDB insert)"):
-        load_log = load_files(build, prepared, skipped, run_id)
-    with timer.stage("transform (SQL models)"):
-        transform(build, frameworks, REFERENCE_DIR, providers)
-    with timer.stage("publish (checkpoint, fsync, rename)"):
-        publish(build, warehouse)
-    with timer.stage("export marts as Parquet"):
-        export_marts(warehouse, warehouse.parent / "exports")
-    with timer.stage("scorecard report (HTML)"):
-        build_report(warehouse, warehouse.parent / "reports")
-    results = [(file.file_path, file.validation) for file in prepared if file.validation is not None]
-    if results:
-        with timer.stage(f"GX Data Docs ({len(results)} validation results)"):
-            write_data_docs(results, warehouse.parent / "data-docs", run_id)
-    total = time.perf_counter() - started
-    if profiler:
-        profiler.disable()
-        profiler.dump_stats(str(profile_to))
-    return {
-        "stages": timer.stages,
-        "parts": dict(timer.parts),
-        "total": total,
-        "files": len(prepared),
-        "rows_read": int(sum(file.rows_read for file in prepared)),
-        "rows_loaded": int(load_log["rows_loaded"].sum()) if len(load_log) else 0,
-        "rows_quarantined": int(load_log["rows_quarantined"].sum()) if len(load_log) else 0,
-        "rows_duplicate": int(load_log["rows_duplicate"].sum()) if len(load_log) else 0,
-        "rejected": int((load_log["status"] == "rejected").sum()) if len(load_log) else 0,
-    }
-
-
-def print_stage_split(split: dict, rows: int, per_file: int = 0) -> None:
-    """The stages with their share of the total; with per_file, also milliseconds per file."""
-    width = 52
-
-    def line(indent: int, name: str, value: float) -> None:
-        each = f"  {1000 * value / per_file:9.2f} ms/file" if per_file else ""
-        log(f"{'':<{indent}}{name:<{width + 2 - indent}} {value:>9.2f} s  {100 * value / split['total']:5.1f} %{each}")
-
-    prepare_name = next(name for name in split["stages"] if name.startswith("prepare_file"))
-    for name, value in split["stages"].items():
-        line(2, name, value)
-        if name == prepare_name:
-            accounted = 0.0
-            for part, part_value in split["parts"].items():
-                accounted += part_value
-                line(4, part, part_value)
-            line(4, "other (duplicates, reindex, filtering)", split["stages"][prepare_name] - accounted)
-    log(f"  {'total':<{width}} {split['total']:>9.2f} s" + (f"          {1000 * split['total'] / per_file:9.2f} ms/file" if per_file else ""))
-    log(f"  {'rows/second':<{width}} {rows / split['total']:>11,.0f}")
-    log(
-        f"  result: {split['files']} file(s), {split['rows_read']:,} rows read — {split['rows_loaded']:,} loaded, "
-        f"{split['rows_quarantined']:,} quarantined, {split['rows_duplicate']:,} duplicate, {split['rejected']} rejected"
-    )
-
-
-def print_profile(path: Path, limit: int) -> None:
-    log(f"\n  cProfile of the stage split, top {limit} by own time (full stats: {path}):")
-    stats = pstats.Stats(str(path))
-    entries = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:limit]
-    log(f"    {'own s':>8} {'cum s':>8} {'calls':>9}  function")
-    for (filename, line, function), (_, calls, own, cumulative, _) in entries:
-        where = filename.split("site-packages/")[-1].replace(str(Path(__file__).resolve().parents[1]) + "/", "")
-        log(f"    {own:>8.2f} {cumulative:>8.2f} {calls:>9}  {function} ({where}:{line})")
-
-
-# ---- 4. the Prefect flow, in child processes -----------------------------------------------------
-
-CHILD = textwrap.dedent(
-    """
-    \"\"\"Benchmark child: run one flow (or, in-process mode, all of them) and write timings as JSON.
-
-        nightly OUT RAW WAREHOUSE [RUNNER WORKERS]   the nightly flow (RUNNER threads|dask, WORKERS 0 = default)
-        trivial OUT                                  a one-task flow
-        tasks OUT RAW RUNNER WORKERS                 no-op tasks shaped like read-and-validate vs direct calls (each flow
-                                                     started with the server idle: BENCHMARK_SERVER_SESSION)
-        all OUT RAW WAREHOUSE REPEATS                fallback: everything in this process, temporary server
-
-    Everything runs under `if __name__ == "__main__"`: Dask's worker processes are spawned, and a
-    spawned process imports the parent's main script (as __mp_main__).\"\"\"
-    import json, os, resource, sys, time, traceback
-
-    STARTED = time.perf_counter()
-
-
-    def peak_rss_kb():
-        \"\"\"This process's own peak RSS (VmHWM of its address space since exec). Not ru_maxrss: on Linux
-        that also counts the parent's RSS at fork, carried over the exec, which here is the benchmark's.\"\"\"
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-
-
-    def trivial_flow():
-        from prefect import flow, task
-
-        @task(name="one")
-        def one():
-            return 1
-
-        @flow(name="benchmark-trivial")
-        def trivial():
-            return one()
-
-        return trivial
-
-
-    def nightly_summary(summary):
-        keys = ("files_loaded", "files_skipped", "files_rejected", "rows_loaded", "rows_quarantined", "rows_duplicate")
-        return {key: summary[key] for key in keys}
-
-
-    def nightly_flow(runner=None, workers=0):
-        from flows.nightly import nightly
-
-        if runner is None:
-            return nightly  # as decorated: Prefect's default thread pool
-        from flows.runners import task_runner
-
-        return nightly.with_options(task_runner=task_runner(runner, workers or None))
-
-
-    def server_cpu_s():
-        \"\"\"CPU seconds used so far by the Prefect server's processes (its session id is given in
-        BENCHMARK_SERVER_SESSION by the benchmark), or None when not known.\"\"\"
-        session = os.environ.get("BENCHMARK_SERVER_SESSION")
-        if not session:
-            return None
-        total = 0
-        for name in os.listdir("/proc"):
-            if name.isdigit():
-                try:
-                    with open(f"/proc/{name}/stat") as stat:
-                        fields = stat.read().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if fields[3] == session:
-                    total += int(fields[11]) + int(fields[12])
-        return total / os.sysconf("SC_CLK_TCK")
-
-
-    def wait_server_idle(quiet=1.0, busy=0.1, timeout=180):
-        \"\"\"Wait until the server has used under `busy` of a CPU for `quiet` seconds: it digests a
-        flow's events and logs after the flow returns, and would slow the next timed flow.\"\"\"
-        begun, last = time.perf_counter(), server_cpu_s()
-        if last is None:
-            return 0.0
-        calm_since = time.perf_counter()
-        while time.perf_counter() - begun < timeout:
-            time.sleep(0.25)
-            now = server_cpu_s()
-            if now - last > busy * 0.25:
-                calm_since = time.perf_counter()
-            last = now
-            if time.perf_counter() - calm_since >= quiet:
-                break
-        return time.perf_counter() - begun
-
-
-    def drain():
-        \"\"\"Wait for the logs and events still queued for the API (a flow call returns before they are sent).\"\"\"
-        from prefect.events.worker import EventsWorker
-        from prefect.logging.handlers import APILogWorker
-
-        APILogWorker.drain_all(timeout=120, at_exit=False)
-        EventsWorker.drain_all(timeout=120, at_exit=False)
-
-
-    def task_overhead(raw_dir, runner, workers):
-        \"\"\"Prefect's cost per task run: a flow submitting N no-op tasks with read-and-validate's
-        arguments, options and one log line, against a flow submitting one (same set-up: for Dask,
-        the local cluster) and against N direct calls of the same no-op function.\"\"\"
-        from pathlib import Path
-
-        from prefect import flow, get_run_logger, task
-        from prefect.cache_policies import NO_CACHE
-
-        from scorecard.ingest.discover import discover_files
-        from scorecard.frameworks import load_frameworks
-        from scorecard.ingest.mapping import load_mappings
-        from flows.nightly import IO_RETRIES
-        from scorecard.paths import MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
-        from flows.runners import task_runner
-        from scorecard.ingest.validate import Validator, suite_parameters
-        from scorecard.warehouse.reference import area_codes
-
-        sources = discover_files(Path(raw_dir)).files
-        frameworks, _ = load_frameworks(SCORECARDS_DIR)
-        validator = Validator(suite_parameters(area_codes(REFERENCE_DIR), frameworks))
-        mappings = load_mappings(MAPPINGS_DIR)
-
-        def work(source, validator, mappings, position):
-            return None
-
-        @task(name="no-op", cache_policy=NO_CACHE, task_run_name="no-op {source.file_path}", **IO_RETRIES)
-        def no_op(source, validator, mappings, position):
-            get_run_logger().info("[%s] %s", position, source.file_path)
-            return work(source, validator, mappings, position)
-
-        def make_flow(chosen):
-            @flow(name="benchmark-no-op-tasks", task_runner=task_runner(runner, workers or None))
-            def no_op_tasks():
-                futures = [no_op.submit(s, validator, mappings, f"{n}/{len(chosen)}") for n, s in enumerate(chosen, 1)]
-                return [future.result() for future in futures]
-
-            return no_op_tasks
-
-        def timed_flow(chosen):
-            idle_wait = wait_server_idle()
-            cpu, times = server_cpu_s(), os.times()
-            begun = time.perf_counter()
-            make_flow(chosen)()
-            called = time.perf_counter()
-            drain()
-            drained, after = time.perf_counter(), os.times()
-            settled = wait_server_idle()
-            return {
-                "flow_s": called - begun, "drain_s": drained - called, "tasks": len(chosen), "idle_wait_s": idle_wait,
-                "server_settle_s": settled, "server_cpu_s": server_cpu_s() - cpu if cpu is not None else None,
-                # CPU of this process, and of its reaped children (a local Dask cluster's worker processes)
-                "cpu_s": after.user + after.system - times.user - times.system,
-                "children_cpu_s": after.children_user + after.children_system - times.children_user - times.children_system,
-            }
-
-        result = {"warm-up": timed_flow(sources[:1])}
-        result["one"] = timed_flow(sources[:1])
-        result["n"] = timed_flow(sources)
-        begun = time.perf_counter()
-        for number, source in enumerate(sources, 1):
-            work(source, validator, mappings, f"{number}/{len(sources)}")
-        result["direct_s"] = time.perf_counter() - begun
+            self.note(name, started)
+        if name == "report":
+            self.report = report_counts(result)
         return result
 
-
-    def main():
-        mode, out = sys.argv[1], sys.argv[2]
-        result = {"mode": mode}
-        status = 0
+    def map(self, name: str, function: Callable[..., Any], items: Sequence[Any], /, **kwargs: Any) -> list[Any]:
+        started = time.perf_counter()
         try:
-            if mode == "nightly":
-                runner = sys.argv[5] if len(sys.argv) > 5 else None
-                nightly = nightly_flow(runner, int(sys.argv[6]) if len(sys.argv) > 6 else 0)
-                imported = time.perf_counter()
-                result["summary"] = nightly_summary(nightly(raw_dir=sys.argv[3], warehouse=sys.argv[4], settle_seconds=0))
-            elif mode == "trivial":
-                trivial = trivial_flow()
-                imported = time.perf_counter()
-                trivial()
-            elif mode == "tasks":
-                import flows.nightly  # imports as the nightly child does, outside the timed part
-                imported = time.perf_counter()
-                result["tasks"] = task_overhead(sys.argv[3], sys.argv[4], int(sys.argv[5]))
-            elif mode == "all":  # fallback: one process, Prefect's temporary in-process server, started once
-                nightly = nightly_flow()
-                trivial = trivial_flow()
-                imported = time.perf_counter()
-                runs = {}
-                run_nightly = lambda: nightly(raw_dir=sys.argv[3], warehouse=sys.argv[4], settle_seconds=0)
-                plan = [("warm-up", trivial), ("full", run_nightly)]
-                for number in range(1, int(sys.argv[5]) + 1):
-                    plan += [(f"nothing-new#{number}", run_nightly), (f"trivial#{number}", trivial)]
-                for name, call in plan:
-                    begun = time.perf_counter()
-                    value = call()
-                    runs[name] = {"seconds": time.perf_counter() - begun, "peak_rss_kb": peak_rss_kb()}
-                    if isinstance(value, dict):
-                        runs[name]["summary"] = nightly_summary(value)
-                result["runs"] = runs
-            else:
-                raise ValueError(mode)
-            finished = time.perf_counter()
-            result.update(import_s=imported - STARTED, flow_s=finished - imported)
-            from prefect.logging.handlers import APILogWorker
+            return super().map(name, function, items, **kwargs)  # type: ignore[misc]
+        finally:
+            self.note(name, started)
 
-            APILogWorker.drain_all(timeout=30)
-            result["drain_s"] = time.perf_counter() - finished
-        except BaseException:
-            result["error"] = traceback.format_exc()
-            status = 1
-        result["peak_rss_kb"] = peak_rss_kb()
-        times = os.times()
-        result["cpu_s"] = times.user + times.system
-        result["children_cpu_s"] = times.children_user + times.children_system
-        if "prefect.server.api.server" in sys.modules:
-            # Without PREFECT_API_URL, Prefect ran its temporary server as a uvicorn subprocess that it
-            # stops at exit (atexit); os._exit below skips that, so stop it here or it is left running.
-            try:
-                from prefect.server.api.server import SubprocessASGIServer
-
-                for server in list(SubprocessASGIServer._instances.values()):
-                    server.stop()
-            except Exception as error:
-                result["server_stop_error"] = repr(error)
-        with open(out, "w") as handle:
-            json.dump(result, handle)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # As flows/cli.py does: skip interpreter teardown (DuckDB's bindings print pages of
-        # "nanobind: leaked instance" warnings while Prefect's objects are torn down).
-        os._exit(status)
+    def note(self, name: str, started: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+        self.peak_mb[name] = peak_rss_mb()
 
 
-    if __name__ == "__main__":
-        main()
-    """
-)
+def report_counts(result: Any) -> dict[str, int]:
+    """What `build_report` returned, as counts: a result object with rendered/kept (…), or a list of pages."""
+    counts = {key: value for key in ("rendered", "kept", "removed") if isinstance(value := getattr(result, key, None), int)}
+    if not counts and isinstance(result, list):
+        counts["pages"] = len(result)
+    return counts
 
 
-class TreeSampler:
-    """Samples, every `interval` seconds, the summed RSS of a process and all its descendants (Dask's
-    worker processes, for one) from /proc; keeps the peak. A sample can miss a short spike."""
-
-    def __init__(self, pid: int, interval: float = 0.25):
-        import threading
-
-        self.pid, self.interval = pid, interval
-        self.peak_kb, self.most_processes = 0, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-    def _tree(self) -> list[int]:
-        children = defaultdict(list)
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    children[int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])].append(int(entry.name))
-                except (OSError, IndexError, ValueError):
-                    continue
-        tree, todo = [], [self.pid]
-        while todo:
-            pid = todo.pop()
-            tree.append(pid)
-            todo.extend(children.get(pid, ()))
-        return tree
-
-    def sample(self) -> None:
-        total, count = 0, 0
-        for pid in self._tree():
-            try:
-                total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * self._page_kb
-                count += 1
-            except (OSError, IndexError, ValueError):
-                continue
-        self.peak_kb, self.most_processes = max(self.peak_kb, total), max(self.most_processes, count)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(self.interval)
+def summary_counts(summary: Any) -> dict[str, Any]:
+    fields = ("files_loaded", "files_skipped", "files_rejected", "rows_loaded", "rows_quarantined", "rows_duplicate", "pages_rendered")
+    source = summary if isinstance(summary, dict) else vars(summary)
+    return {key: source.get(key) for key in fields}
 
 
-def run_child(workdir: Path, name: str, args: list[str], env: dict, tree: bool = False) -> dict:
-    """Run the child script; return its JSON plus wall time (spawn → exit) and its peak RSS in MB.
+def child_plain(spec: dict[str, Any]) -> dict[str, Any]:
+    from scorecard.pipeline import PlainSteps, RunOptions, run
 
-    The peak is the child's own VmHWM. wait4's ru_maxrss (like RUSAGE_CHILDREN) is not used: Linux
-    carries the forking parent's RSS high-water mark over exec, so it would report this process's
-    size (hundreds of MB after the stage split) for even the trivial flow. With tree, the summed RSS
-    of the child and its descendants is also sampled (tree_peak_rss_mb, tree_processes)."""
-    script = workdir / "benchmark_child.py"
-    if not script.exists():
-        script.write_text(CHILD, encoding="utf-8")
-    logs = workdir / "logs"
-    logs.mkdir(exist_ok=True)
-    out = workdir / f"child-{name}.json"
+    steps = type("TimedPlainSteps", (StepClock, PlainSteps), {})()
+    imported = time.perf_counter()
+    summary = run(RunOptions(raw_dir=Path(spec["raw_dir"]), warehouse=Path(spec["warehouse"]), settle_seconds=0), steps=steps)
+    called = time.perf_counter()
+    return {"import_s": imported - STARTED, "call_s": called - imported, "summary": summary_counts(summary), **clock_result(steps)}
+
+
+def child_flow(spec: dict[str, Any]) -> dict[str, Any]:
+    import flows.nightly as nightly_module
+
+    nightly_module.PrefectSteps = type("TimedPrefectSteps", (StepClock, nightly_module.PrefectSteps), {})  # type: ignore[misc]
+    imported = time.perf_counter()
+    summary = nightly_module.nightly(raw_dir=spec["raw_dir"], warehouse=spec["warehouse"], settle_seconds=0)
+    called = time.perf_counter()
+    drain_prefect()
+    clock = clock_result(StepClock.latest) if StepClock.latest else {}
+    return {"import_s": imported - STARTED, "call_s": called - imported, "drain_s": time.perf_counter() - called,
+            "summary": summary_counts(summary), **clock}
+
+
+def child_trivial(spec: dict[str, Any]) -> dict[str, Any]:
+    from prefect import flow, task
+
+    @task(name="one")
+    def one() -> int:
+        return 1
+
+    @flow(name="benchmark-trivial")
+    def trivial() -> int:
+        return one()
+
+    imported = time.perf_counter()
+    trivial()
+    called = time.perf_counter()
+    drain_prefect()
+    return {"import_s": imported - STARTED, "call_s": called - imported, "drain_s": time.perf_counter() - called}
+
+
+def clock_result(clock: StepClock) -> dict[str, Any]:
+    return {"steps": clock.seconds, "peak_after_mb": clock.peak_mb, "report": clock.report}
+
+
+def drain_prefect() -> None:
+    """Send the logs and events still queued for the API (a flow call returns before they are sent)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=120, at_exit=False)
+    EventsWorker.drain_all(timeout=120, at_exit=False)
+
+
+def stop_temporary_server() -> None:
+    """Without PREFECT_API_URL Prefect ran a temporary server subprocess, stopped at exit (atexit), which
+    os._exit skips: stop it here."""
+    if "prefect.server.api.server" in sys.modules:
+        from prefect.server.api.server import SubprocessASGIServer
+
+        for server in list(SubprocessASGIServer._instances.values()):
+            server.stop()
+
+
+def child_main(spec: dict[str, Any]) -> NoReturn:
+    """Run one pipeline run or flow, write its figures as JSON to spec["out"] and exit at once."""
+    result: dict[str, Any] = {}
+    try:
+        result = {"plain": child_plain, "flow": child_flow, "trivial": child_trivial}[spec["mode"]](spec)
+    except BaseException:
+        result["error"] = traceback.format_exc()
+    result["peak_rss_mb"] = peak_rss_mb()
+    try:
+        stop_temporary_server()
+    except Exception as error:
+        result["server_stop_error"] = repr(error)
+    Path(spec["out"]).write_text(json.dumps(result), encoding="utf-8")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter teardown: DuckDB's bindings print pages of "nanobind: leaked instance" warnings while
+    # Prefect's objects are torn down (scorecard.cli.entry_point silences them instead).
+    os._exit(0 if "error" not in result else 1)
+
+
+class ChildFailed(RuntimeError):
+    pass
+
+
+def run_child(workdir: Path, name: str, spec: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
+    """Run this script as a child (spec["mode"]: plain | flow | trivial); its JSON plus wall_s, spawn → exit."""
+    (workdir / "logs").mkdir(parents=True, exist_ok=True)
+    out, log_path = workdir / "logs" / f"{name}.json", workdir / "logs" / f"{name}.log"
     out.unlink(missing_ok=True)
-    log_path = logs / f"{name}.log"
     with open(log_path, "wb") as log_file:
         started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, str(script), *args[:1], str(out), *args[1:]],
-            stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=workdir,
+        process = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), CHILD_FLAG, json.dumps({**spec, "out": str(out)})],
+            stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=ROOT, check=False,
         )
-        sampler = TreeSampler(process.pid) if tree else None
-        if sampler:
-            sampler.__enter__()
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            if sampler:
-                sampler.__exit__(None, None, None)
         wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-    result = json.loads(out.read_text()) if out.exists() else {"error": f"no result (exit status {process.returncode})"}
-    peak_kb = result.get("peak_rss_kb") or usage.ru_maxrss
-    result.update(wall_s=wall, exit=process.returncode, peak_rss_mb=peak_kb / 1024, log=str(log_path))
-    if sampler:
-        result.update(tree_peak_rss_mb=sampler.peak_kb / 1024, tree_processes=sampler.most_processes)
+    result = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"error": "no result written"}
     if process.returncode != 0 or "error" in result:
-        tail = log_path.read_text(errors="replace").splitlines()[-30:]
-        raise RuntimeError(f"child run {name!r} failed (exit {process.returncode}):\n{result.get('error', '')}\n" + "\n".join(tail))
-    return result
+        tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-20:])
+        raise ChildFailed(f"child {name!r} failed (exit {process.returncode}); log {log_path}\n{result.get('error', '')}\n{tail}")
+    return {**result, "wall_s": wall, "name": name}
+
+
+# ---- the Prefect server --------------------------------------------------------------------------
+
+
+class ServerUnavailable(RuntimeError):
+    """The long-lived Prefect server could not be started: fall back to Prefect's temporary server."""
 
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ServerUnavailable(RuntimeError):
-    """The long-lived Prefect server could not be started: fall back to in-process runs."""
+        return int(sock.getsockname()[1])
 
 
 class PrefectServer:
-    """`prefect server start` from the venv as a subprocess (own session, so its workers stop with it)."""
+    """`prefect server start` from the venv as a child in a session of its own (its workers stop with it)."""
 
     def __init__(self, home: Path, log_path: Path):
         self.home, self.log_path = home, log_path
-        self.port = free_port()
-        self.api_url = f"http://127.0.0.1:{self.port}/api"
-        self.process: subprocess.Popen | None = None
-        self._log = None
+        self.api_url = f"http://127.0.0.1:{free_port()}/api"
+        self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 180) -> float:
         self.home.mkdir(parents=True, exist_ok=True)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         prefect = Path(sys.executable).with_name("prefect")
         env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(self.home)}
         env.pop("PREFECT_API_URL", None)
-        self._log = open(self.log_path, "wb")
+        port = self.api_url.rsplit(":", 1)[1].split("/")[0]
         started = time.perf_counter()
         try:
-            self.process = subprocess.Popen(
-                [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(self.port), "--analytics-off"],
-                stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, env=env, start_new_session=True,
-            )
+            with open(self.log_path, "wb") as log_file:
+                self.process = subprocess.Popen(
+                    [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", port, "--analytics-off"],
+                    stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+                )
         except OSError as error:
             raise ServerUnavailable(f"cannot run {prefect}: {error}") from error
         while time.perf_counter() - started < timeout:
@@ -707,32 +545,28 @@ class PrefectServer:
         """CPU time (user + system) used so far by the server's processes (its session), from /proc."""
         if self.process is None:
             return 0.0
-        total, tick = 0, os.sysconf("SC_CLK_TCK")
+        total = 0
         for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == self.process.pid:  # session id: everything `prefect server start` started
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / tick
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[3]) == self.process.pid:  # session id: everything `prefect server start` started
+                    total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / os.sysconf("SC_CLK_TCK")
 
-    def wait_idle(self, quiet: float = 1.0, busy: float = 0.1, timeout: float = 180) -> float:
-        """Wait until the server has used under `busy` of a CPU for `quiet` seconds (it digests a run's
-        events after the run's process has exited); return the seconds waited."""
-        begun, last = time.perf_counter(), self.cpu_seconds()
-        calm_since = begun
-        while time.perf_counter() - begun < timeout:
+    def wait_idle(self, quiet: float = 1.0, busy: float = 0.1, timeout: float = 120) -> None:
+        """Wait until the server has used under `busy` of a CPU for `quiet` seconds: it digests a run's
+        events after the run's process has exited, and would slow the next timed run."""
+        begun = calm_since = time.perf_counter()
+        last = self.cpu_seconds()
+        while time.perf_counter() - begun < timeout and time.perf_counter() - calm_since < quiet:
             time.sleep(0.25)
             now = self.cpu_seconds()
             if now - last > busy * 0.25:
                 calm_since = time.perf_counter()
             last = now
-            if time.perf_counter() - calm_since >= quiet:
-                break
-        return time.perf_counter() - begun
 
     def tail(self, lines: int = 15) -> str:
         try:
@@ -741,539 +575,500 @@ class PrefectServer:
             return ""
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            for sig, wait in ((signal.SIGINT, 20), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
-                try:
-                    os.killpg(self.process.pid, sig)  # the group this script started, by its id
-                except ProcessLookupError:
-                    break
-                try:
-                    self.process.wait(timeout=wait)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-        if self._log:
-            self._log.close()
+        if self.process is None or self.process.poll() is not None:
+            return
+        for sig, wait in ((signal.SIGINT, 20), (signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(self.process.pid, sig)  # the session this script started, by its id
+                self.process.wait(timeout=wait)
+                return
+            except ProcessLookupError:
+                return
+            except subprocess.TimeoutExpired:
+                continue
 
 
-def describe_child_run(name: str, run: dict) -> str:
-    text = (
-        f"  {name:<14} {run['wall_s']:>8.2f} s wall (python start + imports {run['import_s']:.2f} s, "
-        f"flow call {run['flow_s']:.2f} s, log drain + exit {run['wall_s'] - run['import_s'] - run['flow_s']:.2f} s), "
-        f"peak RSS {run['peak_rss_mb']:,.0f} MB"
-        + (
-            f" (all its processes together, sampled: {run['tree_peak_rss_mb']:,.0f} MB in up to {run['tree_processes']} process(es))"
-            if "tree_peak_rss_mb" in run else ""
-        )
-        + (f", Prefect server CPU meanwhile {run['server_cpu_s']:.2f} s" if "server_cpu_s" in run else "")
-    )
-    return text + (f"\n{'':<17}{run['summary']}" if "summary" in run else "")
+@dataclass
+class PrefectMode:
+    env: dict[str, str]
+    label: str
+    server: PrefectServer | None = None
+
+    def settle(self) -> None:
+        if self.server is not None:
+            self.server.wait_idle()
 
 
-def median_run(runs: list[dict]) -> dict:
-    """The run of median time (lower median), with the spread of all of them."""
-    ordered = sorted(runs, key=lambda run: run["seconds"])
-    return {**ordered[(len(ordered) - 1) // 2], "all_seconds": [run["seconds"] for run in runs]}
-
-
-def flow_runs_with_server(workdir: Path, raw_dir: Path, warehouse: Path, repeats: int, then=None) -> dict:
-    """The large-file case's runs; then, with the server still up, `then(server, env)` (the many-files
-    runs), whose result is returned as "then"."""
-    server = PrefectServer(workdir / "prefect-home", workdir / "logs" / "prefect-server.log")
-    (workdir / "logs").mkdir(exist_ok=True)
+def start_prefect(workdir: Path, in_process: bool) -> PrefectMode:
+    home = workdir / "prefect-home"
+    fallback_env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home)}
+    fallback_env.pop("PREFECT_API_URL", None)
+    if in_process:
+        return PrefectMode(fallback_env, "temporary server per flow child (--in-process)")
+    server = PrefectServer(home, workdir / "logs" / "prefect-server.log")
     try:
         startup = server.start()
-        log(f"  Prefect server on {server.api_url} healthy after {seconds(startup)} (PREFECT_HOME in the work folder)")
-        log("  each run is a child process `python benchmark_child.py ...`, timed from spawn to exit:")
-        env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(server.home), "PREFECT_API_URL": server.api_url}
-        nightly_args = ["nightly", str(raw_dir), str(warehouse)]
-        plan = [("warm-up", ["trivial"]), ("full", nightly_args)]
-        for number in range(1, repeats + 1):  # interleaved, so drift hits both alike
-            plan += [(f"nothing-new#{number}", nightly_args), (f"trivial#{number}", ["trivial"])]
-        runs = {}
-        for name, args in plan:
-            server_cpu = server.cpu_seconds()
-            run = run_child(workdir, name.replace("#", "-"), args, env, tree=then is not None and name == "full")
-            run["server_cpu_s"] = server.cpu_seconds() - server_cpu
-            runs[name] = {"seconds": run["wall_s"], **run}
-            log(describe_child_run(name, run))
-        result = {"full": runs["full"], "warm-up": runs["warm-up"]}
-        for kind in ("nothing-new", "trivial"):
-            result[kind] = median_run([run for name, run in runs.items() if name.startswith(kind + "#")])
-        return {"mode": "server", "runs": result, "then": then(server, env) if then else None}
-    finally:
+    except ServerUnavailable as error:
         server.stop()
-        if server.process is not None:
-            log(f"  Prefect server stopped (exit status {server.process.returncode})")
+        say(f"  the Prefect server could not be started: {error}")
+        return PrefectMode(fallback_env, "FALLBACK: temporary server per flow child (long-lived server failed)")
+    say(f"  Prefect server on {server.api_url}, healthy after {secs(startup)} (PREFECT_HOME {home})")
+    return PrefectMode({**fallback_env, "PREFECT_API_URL": server.api_url}, f"long-lived server {server.api_url}", server)
 
 
-def flow_runs_in_process(workdir: Path, raw_dir: Path, warehouse: Path, repeats: int, why: str) -> dict:
-    log(f"  FALLBACK: flows run in-process in one child process with Prefect's temporary server ({why})")
-    env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(workdir / "prefect-home")}
-    env.pop("PREFECT_API_URL", None)
-    result = run_child(workdir, "in-process", ["all", str(raw_dir), str(warehouse), str(repeats)], env)
-    for name, run in result["runs"].items():
-        log(f"  {name:<14} {run['seconds']:>8.2f} s (flow call, in-process)" + (f"  {run['summary']}" if "summary" in run else ""))
-    log(f"  process peak RSS {result['peak_rss_mb']:,.0f} MB (up to the end of the full run: {result['runs']['full']['peak_rss_kb'] / 1024:,.0f} MB)")
-    runs = {"full": {**result["runs"]["full"], "peak_rss_mb": result["runs"]["full"]["peak_rss_kb"] / 1024}}
-    for kind in ("nothing-new", "trivial"):
-        runs[kind] = median_run([run for name, run in result["runs"].items() if name.startswith(kind + "#")])
-    return {"mode": "in-process", "runs": runs}
+# ---- the benchmark -------------------------------------------------------------------------------
 
 
-# ---- 5. many small files -------------------------------------------------------------------------
-
-def many_files_flow_runs(workdir: Path, raw_dir: Path, server: PrefectServer, env: dict, args: argparse.Namespace) -> dict:
-    """Full flow runs on fresh warehouses with the threads and the Dask runner, then the no-op task
-    flows for Prefect's per-task overhead; each a child process against the running server. A run
-    that fails is reported and left out, the others still run."""
-    many = workdir / "many"
-    dask = ("dask", str(args.dask_workers))
-    threads = ("threads", str(args.thread_workers))
-    plan = [
-        ("full, threads", ["nightly", str(raw_dir), str(many / "flow-threads" / "scorecard.duckdb"), *threads]),
-        ("full, Dask", ["nightly", str(raw_dir), str(many / "flow-dask" / "scorecard.duckdb"), *dask]),
-        ("no-op, threads", ["tasks", str(raw_dir), *threads]),
-        ("no-op, Dask", ["tasks", str(raw_dir), *dask]),
-    ]
-    runs = {}
-    env = {**env, "BENCHMARK_SERVER_SESSION": str(server.process.pid)}
-    for name, child_args in plan:
-        server.wait_idle()  # the previous run's events digested
-        server_cpu = server.cpu_seconds()
-        try:
-            run = run_child(workdir, "many-" + name.replace(", ", "-").lower(), child_args, env, tree=True)
-        except RuntimeError as error:
-            log(f"  {name:<14} FAILED: {error}")
-            runs[name] = {"error": str(error)}
-            continue
-        run["server_cpu_s"] = server.cpu_seconds() - server_cpu
-        if "tasks" in run:
-            run["overhead"] = task_overhead(run["tasks"])
-        runs[name] = run
-        log(describe_child_run(name, run))
-        if "tasks" in run:
-            log(describe_task_overhead(run["tasks"], run["overhead"]))
-    return runs
+@dataclass
+class Verdict:
+    target: str
+    measured: str
+    goal: str
+    met: bool | None  # None: not measured
+    where: list[str] = field(default_factory=list)  # where the time (or memory) goes, when missed
 
 
-def task_overhead(tasks: dict) -> dict:
-    """Prefect's cost per task run: the N-task flow less the one-task flow (same set-up: for Dask the
-    local cluster) less the direct calls, over N − 1 (flow call plus draining its logs and events to
-    the server; each flow started with the server idle). The server's own CPU per task likewise."""
-    n, one = tasks["n"], tasks["one"]
-    extra = n["tasks"] - one["tasks"]
-    spent = (n["flow_s"] + n["drain_s"]) - (one["flow_s"] + one["drain_s"]) - tasks["direct_s"] * extra / max(n["tasks"], 1)
-    server = None
-    if n.get("server_cpu_s") is not None and one.get("server_cpu_s") is not None and extra:
-        server = (n["server_cpu_s"] - one["server_cpu_s"]) / extra
-    per = (lambda key: (n[key] - one[key]) / extra) if extra else (lambda key: float("nan"))
-    return {
-        "per_task_s": spent / extra if extra else float("nan"), "server_cpu_per_task_s": server, "tasks": n["tasks"],
-        "cpu_per_task_s": per("cpu_s"), "worker_cpu_per_task_s": per("children_cpu_s"),
-    }
+@dataclass
+class Bench:
+    sizes: Sizes
+    workdir: Path
+    seed: int
+    prefect: PrefectMode | None
+    count: int = 0
 
-
-def describe_task_overhead(tasks: dict, overhead: dict) -> str:
-    n, one = tasks["n"], tasks["one"]
-    server = overhead["server_cpu_per_task_s"]
-    return (
-        f"{'':<17}flow of {n['tasks']:,} no-op tasks {n['flow_s']:.2f} s + drain {n['drain_s']:.2f} s"
-        + (f" (server busy {n['server_settle_s']:.1f} s more, {n['server_cpu_s']:.1f} CPU s in all)" if n.get("server_cpu_s") is not None else "")
-        + f"; flow of 1: {one['flow_s']:.2f} s + {one['drain_s']:.2f} s (first, warm-up: {tasks['warm-up']['flow_s']:.2f} s); "
-        f"{n['tasks']:,} direct calls {tasks['direct_s'] * 1000:.2f} ms\n"
-        f"{'':<17}→ Prefect overhead per task run: {1000 * overhead['per_task_s']:.1f} ms wall of the flow "
-        f"(× {overhead['tasks']:,} = {overhead['per_task_s'] * overhead['tasks']:.1f} s); CPU {1000 * overhead['cpu_per_task_s']:.1f} ms "
-        f"in the flow's process, {1000 * overhead['worker_cpu_per_task_s']:.1f} ms in worker processes"
-        + (f", {1000 * server:.1f} ms in the Prefect server" if server is not None else "")
-    )
-
-
-def split_categories(split: dict) -> dict[str, float]:
-    """The stage split regrouped: parsing, validation, loading, and the rest."""
-    stages, parts = split["stages"], split["parts"]
-
-    def stage(prefix: str) -> float:
-        return sum(value for name, value in stages.items() if name.startswith(prefix))
-
-    prepare = stage("prepare_file")
-    categories = {
-        "parsing: read (decode + read_csv)": parts.get(PREPARE_PARTS["read_export"], 0.0),
-        "parsing: map columns": parts.get(PREPARE_PARTS["map_columns"], 0.0),
-        "parsing: normalise": parts.get(PREPARE_PARTS["normalise_frame"], 0.0),
-        "validation: GX validate": parts.get("GX validate (Validator.validate)", 0.0),
-        "validation: quarantine reasons + JSON records": parts.get(PREPARE_PARTS["quarantine_reasons"], 0.0)
-        + parts.get(PREPARE_PARTS["records_as_json"], 0.0),
-    }
-    categories["prepare_file, other (duplicates, filtering)"] = prepare - sum(categories.values())
-    categories["loading: load_files (DuckDB insert)"] = stage("load_files")
-    categories["discover (list files + sha256)"] = stage("discover")
-    categories["GX Data Docs"] = stage("GX Data Docs")
-    categories["scorecard report (HTML, a page per provider-year)"] = stage("scorecard report")
-    categories["per run: set-up, GX context, transform, publish, export"] = split["total"] - sum(categories.values())
-    return categories
-
-
-def print_many_summary(info: dict, split: dict, bare: float, flows_result: dict | None, many: dict, many_runs: dict | None) -> None:
-    """The many-files case beside the large-file case, then where the time goes per file."""
-    files = many["info"]["files"]
-    log()
-    log("=" * 110)
-    log(
-        f"MANY FILES — {many['info']['rows']:,} rows in {files:,} CSV files of {many['info']['rows'] // files:,} rows "
-        f"({many['info']['bytes'] / 1e6:,.1f} MB), beside the large-file case ({info['rows']:,} rows in {info['files']} files)"
-    )
-    log("full flow runs: child process per run, spawn → exit, one shared Prefect server; peak RSS: the flow's process (VmHWM);")
-    log("all processes: it and its children (Dask's workers) summed, sampled every 0.25 s")
-    log("-" * 110)
-    log(f"{'case':<46}{'rows':>11}{'files':>7}{'wall':>12}{'rows/s':>10}{'peak RSS':>11}{'all procs':>12}")
-
-    def row(name: str, rows: int, n: int, wall: float | None, peak: float | None = None, tree: float | None = None) -> None:
-        shown = lambda value, unit: f"{value:,.0f} {unit}" if value is not None else "—"
-        log(
-            f"{name:<46}{rows:>11,}{n:>7,}{(f'{wall:,.2f} s' if wall is not None else '—'):>12}"
-            f"{(f'{rows / wall:,.0f}' if wall else '—'):>10}{shown(peak, 'MB'):>11}{shown(tree, 'MB'):>12}"
-        )
-
-    if flows_result is not None:
-        full = flows_result["runs"]["full"]
-        label = "large files, full flow (threads, default)" if flows_result["mode"] == "server" else "large files, full flow (IN-PROCESS)"
-        row(label, info["rows"], info["files"], full["seconds"], full.get("peak_rss_mb"), full.get("tree_peak_rss_mb"))
-    for name, label in (("full, threads", "threads"), ("full, Dask", "Dask")):
-        run = (many_runs or {}).get(name)
-        if run is None:
-            continue
-        if "error" in run:
-            log(f"{'many files, full flow, ' + label:<46}FAILED (see above)")
-            continue
-        row(f"many files, full flow, {label}{many['runner_notes'][name]}", many["info"]["rows"], files, run["wall_s"],
-            run["peak_rss_mb"], run.get("tree_peak_rss_mb"))
-    if many_runs is None:
-        log("many files, full flows: not run (no Prefect server; see above)")
-    row("large files, stage split (no Prefect, 1 thread)", info["rows"], info["files"], split["total"])
-    row("many files, stage split (no Prefect, 1 thread)", many["info"]["rows"], files, many["split"]["total"])
-    row("large files, DuckDB bare load", info["rows"], info["files"], bare)
-    row("many files, DuckDB bare load", many["info"]["rows"], files, many["bare"])
-
-    log("-" * 110)
-    log(f"where the time goes — no Prefect (stage split, one thread, in this process); ms/file = many-files total / {files:,}")
-    large_categories, many_categories = split_categories(split), split_categories(many["split"])
-    log(f"  {'':<64}{'large files':>12}{'many files':>12}{'ms/file':>10}{'share':>8}")
-    for name, value in many_categories.items():
-        log(
-            f"  {name:<64}{large_categories[name]:>10.2f} s{value:>10.2f} s{1000 * value / files:>10.2f}"
-            f"{100 * value / many['split']['total']:>7.1f} %"
-        )
-    total = many["split"]["total"]
-    log(f"  {'total':<64}{split['total']:>10.2f} s{total:>10.2f} s{1000 * total / files:>10.2f}")
-    parsing = sum(value for name, value in many_categories.items() if name.startswith("parsing"))
-    validation = sum(value for name, value in many_categories.items() if name.startswith("validation"))
-    loading = many_categories["loading: load_files (DuckDB insert)"]
-    log(
-        f"  per file: parsing {1000 * parsing / files:.1f} ms, validation {1000 * validation / files:.1f} ms "
-        f"(GX alone {1000 * many_categories['validation: GX validate'] / files:.1f} ms), loading {1000 * loading / files:.1f} ms"
-    )
-    if not many_runs:
-        log("=" * 110)
-        return
-    log("Prefect, per task run (a flow of N no-op tasks with read-and-validate's arguments, options and log line,")
-    log("less a flow of one and N direct calls; includes draining the logs and events to the server):")
-    for name in ("no-op, threads", "no-op, Dask"):
-        run = many_runs.get(name, {})
-        if "overhead" in run:
-            overhead = run["overhead"]
-            cpu = overhead["cpu_per_task_s"] + overhead["worker_cpu_per_task_s"] + (overhead["server_cpu_per_task_s"] or 0)
-            log(
-                f"  {name.split(', ')[1] + ' runner':<16} wall {1000 * overhead['per_task_s']:6.1f} ms/task (× {files:,} = "
-                f"{overhead['per_task_s'] * files:,.1f} s); CPU {1000 * cpu:.1f} ms/task (× {files:,} = {cpu * files:,.1f} s): "
-                f"flow process {1000 * overhead['cpu_per_task_s']:.1f}, workers {1000 * overhead['worker_cpu_per_task_s']:.1f}, "
-                f"server {1000 * (overhead['server_cpu_per_task_s'] or 0):.1f}"
-            )
+    def child(self, name: str, mode: str, dataset: Dataset | None = None, warehouse: Path | None = None) -> dict[str, Any]:
+        self.count += 1
+        spec = {"mode": mode, "raw_dir": str(dataset.raw_dir) if dataset else None, "warehouse": str(warehouse)}
+        if mode == "plain":
+            env = {**os.environ, **QUIET_ENV}
         else:
-            log(f"  {name.split(', ')[1] + ' runner':<64}FAILED (see above)")
-    log("full flow run against the same work without Prefect (stage split total, one thread, GX already imported):")
-    fixed = {
-        "flow run itself (trivial flow's call)": flows_result["runs"]["trivial"].get("flow_s", 0.0) if flows_result else 0.0,
-        "GX import + first context (large split)": split["stages"].get("GX context + suites (first use)", 0.0),
-    }
-    prepare = sum(value for name, value in many["split"]["stages"].items() if name.startswith("prepare_file"))
-    for name in ("full, threads", "full, Dask"):
-        run = many_runs.get(name, {})
-        if "wall_s" not in run:
-            continue
-        wall, flow_call, runner = run["wall_s"], run["flow_s"], name.split(", ")[1]
-        log(
-            f"  {runner + ':':<9} wall {wall:7.2f} s = start + imports {run['import_s']:.2f} s + flow call {flow_call:.2f} s "
-            f"+ drain/exit {wall - run['import_s'] - flow_call:.2f} s; flow call − stage split {flow_call - total:+.2f} s "
-            f"({1000 * (flow_call - total) / files:+.1f} ms/file)"
-        )
-        cpu_all = run["cpu_s"] + run["children_cpu_s"] + run["server_cpu_s"]
-        log(
-            f"{'':<12}CPU: flow process {run['cpu_s']:.1f} s, worker processes {run['children_cpu_s']:.1f} s, Prefect server "
-            f"{run['server_cpu_s']:.1f} s; all {cpu_all:.1f} s (stage split {total:.1f} s, of which prepare_file {prepare:.1f} s)"
-        )
-        overhead = many_runs.get(f"no-op, {runner}", {}).get("overhead")
-        if runner == "threads" and overhead:
-            per_task = overhead["per_task_s"] * files
-            rest = flow_call - total - sum(fixed.values()) - per_task
-            log(
-                f"{'':<12}flow call − stage split = fixed per run "
-                + " + ".join(f"{value:.2f} s {what}" for what, value in fixed.items())
-                + f" + Prefect per task {per_task:.2f} s + the rest {rest:.2f} s ({1000 * rest / files:.1f} ms/file: the GIL shared by "
-                "the runner's threads, a GX context per thread, results and logs handled in the flow's process)"
-            )
-        elif runner == "Dask" and overhead:
-            extra = run["children_cpu_s"] - prepare
-            log(
-                f"{'':<12}worker CPU − prepare_file work = {extra:.1f} s ({1000 * extra / files:.1f} ms/file), of which Prefect per task "
-                f"in the workers {overhead['worker_cpu_per_task_s'] * files:.1f} s; the rest: each worker's start-up (imports, GX), "
-                "sending arguments and results (PreparedFile frames, GX results) between processes"
-            )
-    log("=" * 110)
+            assert self.prefect is not None
+            self.prefect.settle()
+            env = self.prefect.env
+        return run_child(self.workdir, f"{self.count:02d}-{name}", spec, env)
+
+    def plain(self, name: str, dataset: Dataset, warehouse: Path, fresh: bool = False) -> dict[str, Any]:
+        if fresh:
+            shutil.rmtree(warehouse.parent, ignore_errors=True)
+        run = self.child(name, "plain", dataset, warehouse)
+        say(describe_run(run))
+        return run
+
+    def flow(self, name: str, dataset: Dataset, warehouse: Path, fresh: bool = False) -> dict[str, Any]:
+        if fresh:
+            shutil.rmtree(warehouse.parent, ignore_errors=True)
+        run = self.child(name, "flow", dataset, warehouse)
+        say(describe_run(run))
+        return run
+
+    @cached_property
+    def large(self) -> Dataset:
+        return self.generate("large", lambda raw: generate_spread(raw, self.sizes.rows, self.sizes.files, self.sizes.providers, self.seed))
+
+    @cached_property
+    def large_warehouse(self) -> Path:
+        return self.workdir / "large" / "plain" / "scorecard.duckdb"
+
+    @cached_property
+    def large_full(self) -> dict[str, Any]:
+        """The full PlainSteps run of the large dataset on a fresh warehouse (cost, memory at --rows, report)."""
+        return self.plain("full-plain", self.large, self.large_warehouse, fresh=True)
+
+    @cached_property
+    def flow_warehouse(self) -> Path:
+        return self.workdir / "large" / "flow" / "scorecard.duckdb"
+
+    @cached_property
+    def flow_full(self) -> dict[str, Any]:
+        return self.flow("full-flow", self.large, self.flow_warehouse, fresh=True)
+
+    def generate(self, name: str, make: Callable[[Path], Dataset]) -> Dataset:
+        started = time.perf_counter()
+        dataset = make(self.workdir / name / "raw")
+        say(f"  generated {name}: {dataset.describe()} in {secs(time.perf_counter() - started)} (not timed)")
+        return dataset
 
 
-def many_files_case(workdir: Path, args: argparse.Namespace, step: str) -> dict:
-    """Generate the many files, DuckDB's bare load of them and the stage split without Prefect."""
-    raw_dir = workdir / "many" / "raw"
-    rows = args.many_files * args.rows_per_file
-    log(f"\n{step}. many files: {args.many_files:,} files × {args.rows_per_file:,} rows, generated, loaded by DuckDB alone, stage split ...")
-    started = time.perf_counter()
-    info = generate(raw_dir, rows, args.many_files, args.seed, args.providers)
-    log(
-        f"  {info['rows']:,} rows, {info['files']:,} files, {info['bytes'] / 1e6:,.1f} MB, {info['invalid']} rows to quarantine, "
-        f"generated in {seconds(time.perf_counter() - started)} (not part of any figure)"
+def describe_run(run: dict[str, Any]) -> str:
+    summary = run.get("summary") or {}
+    done = ", ".join(f"{key.replace('_', ' ')} {value:,}" for key, value in summary.items() if value)
+    return f"  {run['name']:<28} {secs(run['wall_s']):>11} spawn → exit, peak RSS {run['peak_rss_mb']:,.0f} MB  [{done}]"
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median wall time (the lower median, so it is one of the runs)."""
+    return sorted(runs, key=lambda run: run["wall_s"])[(len(runs) - 1) // 2]
+
+
+def outside_steps(run: dict[str, Any]) -> float:
+    return run["wall_s"] - sum(run.get("steps", {}).values())
+
+
+def step_names(*runs: dict[str, Any]) -> list[str]:
+    seen = [name for run in runs for name in run.get("steps", {})]
+    return [*STEPS, *dict.fromkeys(name for name in seen if name not in STEPS)]
+
+
+def step_seconds(run: dict[str, Any], name: str) -> float:
+    return float(run.get("steps", {}).get(name, 0.0))
+
+
+def ratio_text(value: float, unit: str = "×") -> str:
+    return f"{value:.2f}{unit}" if math.isfinite(value) else "—"
+
+
+# ---- 1. per-row cost -----------------------------------------------------------------------------
+
+
+def target_cost(bench: Bench) -> Verdict:
+    dataset, repeats = bench.large, bench.sizes.repeats
+    bare_runs = [duckdb_bare_load(dataset, bench.workdir / "large" / "duckdb-bare.duckdb") for _ in range(repeats)]
+    bare = statistics.median(bare_runs)
+    say(f"  DuckDB bare load (read_csv → table of a fresh file): {secs(bare)} (median of {', '.join(secs(b) for b in bare_runs)})")
+    full = bench.large_full
+    nothing_new = median_run([bench.plain(f"nothing-new-plain-{n}", dataset, bench.large_warehouse) for n in range(1, repeats + 1)])
+    flow = bench.flow_full if bench.prefect else None
+    per_row = full["wall_s"] - nothing_new["wall_s"]
+    ratio = per_row / bare
+    say(f"\n  time by step, PlainSteps child processes; × bare = seconds / DuckDB bare load ({secs(bare)}):")
+    header = ["step", "full", "× bare", "nothing new", "full − nothing new", "× bare", *(["Prefect flow, full"] if flow else [])]
+    rows = []
+    for name in step_names(full, nothing_new):
+        full_s, idle_s = step_seconds(full, name), step_seconds(nothing_new, name)
+        flow_cells = [secs(step_seconds(flow, name))] if flow else []
+        rows.append([name, secs(full_s), ratio_text(full_s / bare), secs(idle_s), secs(full_s - idle_s), ratio_text((full_s - idle_s) / bare), *flow_cells])
+    outside = [outside_steps(full), outside_steps(nothing_new)]
+    rows.append(["outside the steps (start, imports, set-up, exit)", secs(outside[0]), ratio_text(outside[0] / bare), secs(outside[1]),
+                 secs(outside[0] - outside[1]), ratio_text((outside[0] - outside[1]) / bare), *([secs(outside_steps(flow))] if flow else [])])
+    rows.append(["total, spawn → exit", secs(full["wall_s"]), ratio_text(full["wall_s"] / bare), secs(nothing_new["wall_s"]), secs(per_row),
+                 ratio_text(ratio), *([secs(flow["wall_s"])] if flow else [])])
+    table(header, rows)
+    say(f"  rows/s of the full run: {dataset.rows / full['wall_s']:,.0f} (PlainSteps)"
+        + (f", {dataset.rows / flow['wall_s']:,.0f} (Prefect flow, {bench.prefect.label})" if flow and bench.prefect else ""))
+    where = [] if ratio <= TARGET_PER_ROW else cost_hotspots(full, nothing_new, bare)
+    return Verdict(
+        TITLES["cost"],
+        f"{ratio:.2f}× ({secs(per_row)} / {secs(bare)})", f"≤ {TARGET_PER_ROW:g}×", ratio <= TARGET_PER_ROW, where,
     )
-    bare, count = duckdb_bare_load(raw_dir, workdir / "many" / "duckdb-bare.duckdb")
-    log(f"  DuckDB alone: {count:,} rows in {seconds(bare)}")
-    log("  stage split: the plain functions in flow order, no Prefect, fresh warehouse:")
-    split = stage_split(raw_dir, workdir / "many" / "stages" / "scorecard.duckdb")
-    print_stage_split(split, info["rows"], per_file=info["files"])
-    notes = {
-        "full, threads": f" ({args.thread_workers} threads)" if args.thread_workers else "",
-        "full, Dask": f" ({args.dask_workers} procs)",
-    }
-    return {"info": info, "bare": bare, "split": split, "raw_dir": raw_dir, "runner_notes": notes}
 
 
-# ---- 6. summary ----------------------------------------------------------------------------------
+def cost_hotspots(full: dict[str, Any], nothing_new: dict[str, Any], bare: float) -> list[str]:
+    extra = {name: step_seconds(full, name) - step_seconds(nothing_new, name) for name in step_names(full, nothing_new)}
+    extra["outside the steps"] = outside_steps(full) - outside_steps(nothing_new)
+    budget = TARGET_PER_ROW * bare
+    spent = full["wall_s"] - nothing_new["wall_s"]
+    lines = [f"the per-row work takes {secs(spent)} against a budget of {secs(budget)} ({TARGET_PER_ROW:g} × bare); by step:"]
+    for name, value in sorted(extra.items(), key=lambda item: -item[1])[:4]:
+        lines.append(f"  {name}: {secs(value)} = {value / bare:.1f}× bare, {100 * value / spent:.0f} % of the per-row work")
+    return lines
 
-def verdict(met: bool) -> str:
-    return "met" if met else "NOT MET"
+
+# ---- 2. nothing-new run against a trivial flow ---------------------------------------------------
 
 
-def print_summary(info: dict, bare: float, split: dict, flows_result: dict) -> None:
-    runs = flows_result["runs"]
-
-    def spread(kind: str) -> str:
-        values = runs[kind].get("all_seconds", [])
-        return f" (median of {len(values)})" if len(values) > 1 else ""
-
-    full, nothing_new, trivial = runs["full"]["seconds"], runs["nothing-new"]["seconds"], runs["trivial"]["seconds"]
-    per_row = full - nothing_new
-    per_row_ratio = per_row / bare if bare else float("inf")
-    idle_ratio = nothing_new / trivial if trivial else float("inf")
-    peak = runs["full"]["peak_rss_mb"]
-    how = (
-        "child process per run, spawn → exit, one shared Prefect server"
-        if flows_result["mode"] == "server"
-        else "in-process flow calls, Prefect temporary server (FALLBACK)"
+def target_nothing_new(bench: Bench) -> Verdict:
+    assert bench.prefect is not None
+    say(f"  Prefect mode: {bench.prefect.label}; each run a child process, interleaved, server idle before each")
+    say(f"  the flow's warehouse, loaded by its full run: {bench.flow_full['name']} ({secs(bench.flow_full['wall_s'])})")
+    bench.child("trivial-warm-up", "trivial")  # untimed: the server's first flow run
+    idle, trivial = [], []
+    for number in range(1, bench.sizes.repeats + 1):
+        idle.append(bench.flow(f"nothing-new-flow-{number}", bench.large, bench.flow_warehouse))
+        trivial.append(bench.child(f"trivial-flow-{number}", "trivial"))
+        say(describe_run(trivial[-1]))
+    nothing_new, one_task = median_run(idle), median_run(trivial)
+    ratio = nothing_new["wall_s"] / one_task["wall_s"]
+    say(f"\n  medians of {len(idle)}: nothing new {', '.join(secs(r['wall_s']) for r in idle)}; trivial {', '.join(secs(r['wall_s']) for r in trivial)}")
+    rows = flow_breakdown(nothing_new, one_task)
+    table(["where the time goes (median runs)", "nothing-new flow", "trivial flow"], rows)
+    where = [] if ratio <= TARGET_NOTHING_NEW else [f"{row[0]}: {row[1]} against {row[2]}" for row in rows]
+    return Verdict(
+        TITLES["nothing-new"],
+        f"{ratio:.2f}× ({secs(nothing_new['wall_s'])} / {secs(one_task['wall_s'])})",
+        f"≤ {TARGET_NOTHING_NEW:g}×", ratio <= TARGET_NOTHING_NEW, where,
     )
-    rows = [
-        ("rows", f"{info['rows']:,}", "", ""),
-        ("files", f"{info['files']:,}", "", ""),
-        ("DuckDB bare load (read_csv → table)", seconds(bare), "", ""),
-        ("full pipeline, stage split (no Prefect)", seconds(split["total"]), "", ""),
-        ("full flow run (Prefect)", seconds(full), "", ""),
-        (f"nothing-new flow run{spread('nothing-new')}", seconds(nothing_new), "", ""),
-        (f"trivial one-task flow{spread('trivial')}", seconds(trivial), "", ""),
-        ("per-row cost = full − nothing-new", seconds(per_row), "", ""),
-        ("per-row cost / DuckDB bare load", f"{per_row_ratio:.1f}×", f"≤ {TARGET_PER_ROW_RATIO:g}×", verdict(per_row_ratio <= TARGET_PER_ROW_RATIO)),
-        ("nothing-new / trivial flow", f"{idle_ratio:.2f}×", f"≤ {TARGET_NOTHING_NEW_RATIO:g}×", verdict(idle_ratio <= TARGET_NOTHING_NEW_RATIO)),
-        ("peak RSS of the full flow run", f"{peak:,.0f} MB", f"< {TARGET_PEAK_RSS_MB} MB", verdict(peak < TARGET_PEAK_RSS_MB)),
+
+
+def flow_breakdown(nothing_new: dict[str, Any], trivial: dict[str, Any]) -> list[list[str]]:
+    steps = nothing_new.get("steps", {})
+    in_steps = sum(steps.values())
+    rows = [["python start + imports", secs(nothing_new["import_s"]), secs(trivial["import_s"])]]
+    rows += [[f"  flow call: step {name} (as a task)", secs(value), ""] for name, value in steps.items()]
+    rows.append(["  flow call: the rest (flow run set-up, engine, set-up outside steps)", secs(nothing_new["call_s"] - in_steps), secs(trivial["call_s"])])
+    rows.append(["sending logs and events to the API", secs(nothing_new["drain_s"]), secs(trivial["drain_s"])])
+    tail = [run["wall_s"] - run["import_s"] - run["call_s"] - run["drain_s"] for run in (nothing_new, trivial)]
+    rows.append(["exit", secs(tail[0]), secs(tail[1])])
+    rows.append(["total, spawn → exit", secs(nothing_new["wall_s"]), secs(trivial["wall_s"])])
+    return rows
+
+
+# ---- 3. peak memory ------------------------------------------------------------------------------
+
+
+def target_memory(bench: Bench) -> Verdict:
+    sizes = bench.sizes
+    small = bench.large_full
+    big_data = bench.generate("big", lambda raw: generate_spread(raw, sizes.big_rows, sizes.files, sizes.providers, bench.seed + 3))
+    big = bench.plain("full-plain-big", big_data, bench.workdir / "big" / "plain" / "scorecard.duckdb", fresh=True)
+    growth = (big["peak_rss_mb"] - small["peak_rss_mb"]) / ((sizes.big_rows - sizes.rows) / 1e6)
+    say("\n  peak RSS (VmHWM) of full PlainSteps runs: the high-water mark after each step, and how much the step raised it:")
+    header = ["step", f"{sizes.rows:,} rows", "raised by", f"{sizes.big_rows:,} rows", "raised by", f"seconds at {sizes.big_rows:,}"]
+    rises = [high_water_rises(small), high_water_rises(big)]
+    rows = [[name, *(cell for run, rise in zip((small, big), rises, strict=True) for cell in mark_cells(run, rise, name)),
+             secs(step_seconds(big, name))] for name in [BEFORE_STEPS, *step_names(small, big)]]
+    rows.append(["peak of the process", f"{small['peak_rss_mb']:,.0f} MB", "", f"{big['peak_rss_mb']:,.0f} MB", "", secs(big["wall_s"])])
+    table(header, rows)
+    say(f"  growth: {growth:,.0f} MB per further million rows")
+    met = big["peak_rss_mb"] <= TARGET_PEAK_MB and growth < TARGET_GROWTH_MB
+    top = sorted(rises[1].items(), key=lambda item: -item[1])[:3]
+    where = [] if met else [
+        f"at {sizes.big_rows:,} rows the high-water mark rose most in "
+        + ", ".join(f"{name} (+{rise:,.0f} MB; +{rises[0].get(name, 0.0):,.0f} MB at {sizes.rows:,})" for name, rise in top)
     ]
-    log()
-    log("=" * 96)
-    log(f"SUMMARY — {info['rows']:,} learner-survey rows in {info['files']} CSV files ({info['bytes'] / 1e6:,.1f} MB)")
-    log(f"flow timings: {how}")
-    log("-" * 96)
-    log(f"{'metric':<44}{'value':>16}   {'target':<12}{'result'}")
-    for metric, value, target, result in rows:
-        log(f"{metric:<44}{value:>16}   {target:<12}{result}")
-    log("=" * 96)
+    return Verdict(
+        TITLES["memory"].format(rows=sizes.big_rows),
+        f"{big['peak_rss_mb']:,.0f} MB; +{growth:,.0f} MB/M (at {sizes.rows:,}: {small['peak_rss_mb']:,.0f} MB)",
+        f"≤ {TARGET_PEAK_MB:,.0f} MB; < {TARGET_GROWTH_MB:,.0f} MB/M", met, where,
+    )
+
+
+def high_water_rises(run: dict[str, Any]) -> dict[str, float]:
+    """How much each step raised the peak RSS (the high-water marks are noted after each step, in order)."""
+    marks = run.get("peak_after_mb", {}).items()
+    return {name: after - before for (_, before), (name, after) in pairwise(marks)}
+
+
+def mark_cells(run: dict[str, Any], rises: dict[str, float], name: str) -> list[str]:
+    mark = run.get("peak_after_mb", {}).get(name)
+    rise = rises.get(name)
+    return [f"{mark:,.0f} MB" if mark is not None else "—", f"+{rise:,.0f} MB" if rise is not None else ""]
+
+
+# ---- 4. many small files -------------------------------------------------------------------------
+
+
+def target_many_files(bench: Bench) -> Verdict:
+    sizes = bench.sizes
+    started = time.perf_counter()
+    many_data, one_data = generate_per_provider(bench.workdir / "many" / "raw", bench.workdir / "one" / "raw", sizes.many_files,
+                                                sizes.rows_per_file, bench.seed + 2)
+    say(f"  generated {many_data.describe()}; the same rows as one file; in {secs(time.perf_counter() - started)} (not timed)")
+    one = bench.plain("full-plain-one-file", one_data, bench.workdir / "one" / "plain" / "scorecard.duckdb", fresh=True)
+    many = bench.plain(f"full-plain-{sizes.many_files}-files", many_data, bench.workdir / "many" / "plain" / "scorecard.duckdb", fresh=True)
+    flow = None
+    if bench.prefect and bench.prefect.server:
+        flow = bench.flow(f"full-flow-{sizes.many_files}-files", many_data, bench.workdir / "many" / "flow" / "scorecard.duckdb", fresh=True)
+    rate_one, rate_many = one_data.rows / one["wall_s"], many_data.rows / many["wall_s"]
+    ratio = rate_many / rate_one
+    files = many_data.files
+    say(f"\n  full PlainSteps runs, time by step; ms/file = ({files:,} files − one file) / {files:,}:")
+    rows = [[name, secs(step_seconds(one, name)), secs(step_seconds(many, name)),
+             f"{1000 * (step_seconds(many, name) - step_seconds(one, name)) / files:,.1f}",
+             *([secs(step_seconds(flow, name))] if flow else [])] for name in step_names(one, many)]
+    rows.append(["outside the steps", secs(outside_steps(one)), secs(outside_steps(many)),
+                 f"{1000 * (outside_steps(many) - outside_steps(one)) / files:,.1f}", *([secs(outside_steps(flow))] if flow else [])])
+    rows.append(["total, spawn → exit", secs(one["wall_s"]), secs(many["wall_s"]), f"{1000 * (many['wall_s'] - one['wall_s']) / files:,.1f}",
+                 *([secs(flow["wall_s"])] if flow else [])])
+    rows.append(["rows/s", f"{rate_one:,.0f}", f"{rate_many:,.0f}", "", *([f"{many_data.rows / flow['wall_s']:,.0f}"] if flow else [])])
+    table(["step", "one file", f"{files:,} files", "ms/file", *([f"{files:,} files, Prefect flow (threads)"] if flow else [])], rows)
+    if not flow:
+        say("  (the Prefect flow on the many files needs the long-lived server: not run)")
+    where = [] if ratio >= TARGET_MANY_FILES else many_files_hotspots(one, many, files)
+    return Verdict(
+        TITLES["many-files"].format(files=files, rows=sizes.rows_per_file),
+        f"{ratio:.2f}× ({rate_many:,.0f} / {rate_one:,.0f} rows/s)", f"≥ {TARGET_MANY_FILES:g}×", ratio >= TARGET_MANY_FILES, where,
+    )
+
+
+def many_files_hotspots(one: dict[str, Any], many: dict[str, Any], files: int) -> list[str]:
+    extra = {name: step_seconds(many, name) - step_seconds(one, name) for name in step_names(one, many)}
+    extra["outside the steps"] = outside_steps(many) - outside_steps(one)
+    budget = 2 * one["wall_s"] - many["wall_s"]
+    lines = [f"the many files take {secs(many['wall_s'] - one['wall_s'])} more than one file (allowed: {secs(one['wall_s'])}; "
+             f"over by {secs(-budget)}); by step:"]
+    lines += [f"  {name}: +{secs(value)} ({1000 * value / files:,.1f} ms/file)" for name, value in sorted(extra.items(), key=lambda i: -i[1])[:4]]
+    return lines
+
+
+# ---- 5. incremental report -----------------------------------------------------------------------
+
+VOLATILE = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # run ids
+    r"|\d{1,2} [A-Z][a-z]+ \d{4} \d{2}:\d{2}(?::\d{2})?(?: UTC)?"  # 26 November 2025 08:23 UTC
+    r"|\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}| UTC)?"  # ISO times
+)
+
+
+@dataclass(frozen=True)
+class PageState:
+    stamp: tuple[int, int]  # (inode, mtime in ns): changes when the page is written again
+    content: str  # digest of the page with run ids and times taken out
+
+
+def report_pages(reports: Path) -> dict[str, PageState]:
+    pages = {}
+    for path in reports.rglob("*.html"):
+        stat = path.stat()
+        text = VOLATILE.sub("", path.read_text(encoding="utf-8", errors="replace"))
+        pages[str(path.relative_to(reports))] = PageState((stat.st_ino, stat.st_mtime_ns), hashlib.sha256(text.encode()).hexdigest())
+    return pages
+
+
+def target_report(bench: Bench) -> Verdict:
+    first = bench.large_full
+    reports = bench.large_warehouse.parent / "reports"
+    before = report_pages(reports)
+    path, ukprn = add_late_return(bench.large, bench.seed)
+    say(f"  changed: added {path.name} ({LATE_RETURN_ROWS} rows of provider {ukprn}, {ACADEMIC_YEARS[-1]})")
+    after_run = bench.plain("one-file-added-plain", bench.large, bench.large_warehouse)
+    after = report_pages(reports)
+    rewritten = [name for name, state in after.items() if before.get(name) is None or before[name].stamp != state.stamp]
+    changed = [name for name in rewritten if before.get(name) is None or before[name].content != after[name].content]
+    idle = len(rewritten) - len(changed)
+    removed = len(set(before) - set(after))
+    say("\n  report pages (mtime or inode changed = rewritten; content compared without run ids and times):")
+    table(
+        ["run", "pages", "rewritten", "of which show a change", "report step", "whole run", "summary.pages_rendered", "build_report says"],
+        [
+            ["first full run", f"{len(before):,}", f"{len(before):,}", f"{len(before):,}", secs(step_seconds(first, "report")),
+             secs(first["wall_s"]), str(first["summary"].get("pages_rendered")), json.dumps(first.get("report", {}))],
+            [f"after one file ({ukprn})", f"{len(after):,}", f"{len(rewritten):,}", f"{len(changed):,}", secs(step_seconds(after_run, "report")),
+             secs(after_run["wall_s"]), str(after_run["summary"].get("pages_rendered")), json.dumps(after_run.get("report", {}))],
+        ],
+    )
+    say(f"  pages removed: {removed:,}; rewritten although nothing on them changed: {idle:,}")
+    met = idle == 0 and len(rewritten) < len(after)
+    where = [] if met else [
+        f"{idle:,} of {len(rewritten):,} rewritten pages show nothing new; the report step took {secs(step_seconds(after_run, 'report'))} "
+        f"({100 * step_seconds(after_run, 'report') / after_run['wall_s']:.0f} % of the run) against {secs(step_seconds(first, 'report'))} "
+        "in the first full run",
+    ]
+    return Verdict(
+        TITLES["report"].format(providers=bench.sizes.providers),
+        f"{len(rewritten):,} of {len(after):,} ({len(changed):,} changed)", "only changed pages", met, where,
+    )
 
 
 # ---- main ----------------------------------------------------------------------------------------
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+TARGET_FUNCTIONS: dict[str, Callable[[Bench], Verdict]] = {
+    "cost": target_cost, "nothing-new": target_nothing_new, "memory": target_memory, "many-files": target_many_files,
+    "report": target_report,
+}
+NEEDS_PREFECT = {"cost", "nothing-new", "many-files"}
+
+
+def print_summary(verdicts: list[Verdict], bench: Bench) -> None:
+    say("\n" + "=" * 140)
+    mode = bench.prefect.label if bench.prefect else "not used"
+    say(f"SUMMARY — {os.cpu_count()} CPU(s); PlainSteps and Prefect runs each a child process, timed spawn → exit; Prefect: {mode}")
+    say("-" * 140)
+    table(["target", "measured", "goal", "result"],
+          [[v.target, v.measured, v.goal, {True: "MET", False: "NOT MET", None: "not measured"}[v.met]] for v in verdicts], indent=0)
+    for verdict in verdicts:
+        if verdict.where:
+            say(f"\nwhere it goes — {verdict.target}:")
+            for line in verdict.where:
+                say(f"  {line}")
+    say("=" * 140)
+
+
+def run_targets(bench: Bench, only: Sequence[str]) -> list[Verdict]:
+    verdicts = []
+    for number, name in enumerate(only, 1):
+        say(f"\n{number}. {name}")
+        try:
+            verdicts.append(TARGET_FUNCTIONS[name](bench))
+        except ChildFailed as error:
+            say(f"  FAILED: {error}")
+            title = TITLES[name].format(rows=bench.sizes.big_rows, files=bench.sizes.many_files, providers=bench.sizes.providers)
+            verdicts.append(Verdict(title, "a run failed (see above)", "", None))
+    return verdicts
+
+
+SIZE_FLAGS = (
+    ("--rows", "R", "rows of the main case: per-row cost, nothing-new runs, report; memory at this size"),
+    ("--files", "F", "files the main case's rows (and --big-rows) are spread over, one academic year each"),
+    ("--providers", "P", "distinct providers of the main and the memory case; each provider-year is a report page"),
+    ("--many-files", "N", "files of the many-files case, each one provider's export"),
+    ("--rows-per-file", "M", "rows in each of those files"),
+    ("--big-rows", "B", "rows of the memory case, in --files files"),
+    ("--repeats", "K", "nothing-new runs, trivial flows and bare DuckDB loads, interleaved where it matters; medians used"),
+)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=(
-            "Benchmark the community scorecard pipeline on synthetic learner-survey CSVs: DuckDB-only load "
-            "(baseline), the pipeline's stages without Prefect, then the real Prefect flow (full run, "
-            "nothing-new run, trivial one-task flow) against one local Prefect server, with peak memory. "
-            "With --many-files, also many small files: threads vs Dask task runner and where the time goes per file. "
-            "Prints figures and a summary table with targets; it is not a test (exit 0 even when a target is missed)."
-        ),
-        epilog=(
-            "targets: (full − nothing-new) ≤ 3× DuckDB bare load; nothing-new ≤ 1.5× trivial flow; "
-            "peak RSS of the full run < 2048 MB.  Every flow run writes the HTML report, a page per provider-year: with "
-            "the default --providers 10000 at 1,000,000 rows (30,000 pages) that alone takes about 20 minutes a run on "
-            "2 cores, so the default run takes well over an hour; with --providers 300, about 3 minutes.  "
-            "--many-files adds about 1.1 s per file on 2 cores (500 files: ~10 minutes; 2,000: over 40)."
+            "Benchmark scorecard.pipeline.run (PlainSteps and the Prefect flow flows.nightly.nightly) on synthetic learner-survey "
+            "exports against the issue's targets; every run a child process. Prints a summary table with MET / NOT MET; exit 0."
         ),
     )
-    parser.add_argument("--rows", type=int, default=1_000_000, help="responses to generate (default: %(default)s)")
-    parser.add_argument("--files", type=int, default=20, help="CSV files to spread them over (default: %(default)s)")
+    size = parser.add_argument_group("sizes", "defaults: the issue's sizes; --quick scales them down; a size given explicitly wins over either")
+    for flag, metavar, text in SIZE_FLAGS:
+        key = flag.removeprefix("--").replace("-", "_")
+        size.add_argument(flag, type=int, metavar=metavar, help=f"{text} (default {getattr(FULL, key):,}; --quick {getattr(QUICK, key):,})")
+    parser.add_argument("--quick", action="store_true", help=f"scaled-down smoke run: {QUICK.rows:,} rows, {QUICK.many_files} many files, "
+                        f"{QUICK.providers:,} providers, {QUICK.big_rows:,} rows for memory (a few minutes)")
     parser.add_argument(
-        "--workdir", type=Path,
-        help="work folder (created if missing, must be empty) instead of a temporary one; removed afterwards unless --keep",
+        "--only", nargs="+", choices=TARGETS, metavar="TARGET",
+        help="run only these targets (default: all, in this order): cost = (full − nothing-new) against DuckDB's bare read_csv; "
+        "nothing-new = a flow run with nothing new against a trivial flow; memory = peak RSS at --rows and --big-rows; "
+        "many-files = rows/s of --many-files small files against the same rows in one file; report = report pages rewritten "
+        "after one small file is added",
     )
-    parser.add_argument("--keep", action="store_true", help="keep the work folder (data, warehouses, logs, Prefect home)")
+    parser.add_argument("--workdir", type=Path, help="work folder (new or empty) instead of a temporary one; emptied afterwards unless --keep")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder: data, warehouses, reports, child logs and JSON, Prefect home")
+    parser.add_argument("--in-process", action="store_true",
+                        help="no long-lived Prefect server: each flow child starts Prefect's temporary server (also the fallback "
+                        "when the server cannot be started); the many-files flow run is then skipped")
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the synthetic data (default: %(default)s)")
-    parser.add_argument(
-        "--providers", type=int, default=PROVIDERS, metavar="P",
-        help="distinct providers (UKPRNs) in the synthetic data; every provider-year with enough responses is a "
-        "scorecard and a page of the HTML report every flow run writes (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--profile", type=int, nargs="?", const=25, default=0, metavar="N",
-        help="cProfile the stage split and print its top N functions by own time (default N: 25)",
-    )
-    parser.add_argument(
-        "--repeats", type=int, default=3, metavar="R",
-        help="nothing-new and trivial flow runs, interleaved; the summary uses the median of each (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--in-process", action="store_true",
-        help="skip the Prefect server: run the flows in-process in one child (each process would otherwise start its own "
-        "temporary server); the --many-files flow runs are then skipped",
-    )
-    many = parser.add_argument_group(
-        "many small files",
-        "also time N files of M rows: DuckDB alone, the stage split without Prefect, full flow runs with the threads and "
-        "the Dask task runner and no-op task flows (Prefect's per-task overhead) against the same server, and print them "
-        "beside the large-file case with a per-file breakdown",
-    )
-    many.add_argument(
-        "--many-files", type=int, nargs="?", const=2000, default=0, metavar="N",
-        help="run the many-files case with N files (default N when given without a value: 2000; 0: off, the default)",
-    )
-    many.add_argument("--rows-per-file", type=int, default=500, metavar="M", help="rows in each of those files (default: %(default)s)")
-    many.add_argument(
-        "--thread-workers", type=int, default=0, metavar="W",
-        help="threads of the threads runner in the many-files runs (default 0: the runner's default, as `scorecard run`)",
-    )
-    many.add_argument(
-        "--dask-workers", type=int, default=2, metavar="W",
-        help="worker processes of the local Dask cluster in the many-files runs (default: %(default)s)",
-    )
     args = parser.parse_args(argv)
-    if args.rows < 1 or args.files < 1 or args.files > args.rows:
-        parser.error("need 1 ≤ --files ≤ --rows")
-    if args.repeats < 1:
-        parser.error("--repeats must be at least 1")
-    if args.providers < 1 or args.providers > 90_000_000:
-        parser.error("--providers must be between 1 and 90,000,000 (UKPRNs are 8 digits starting with 1)")
-    if args.many_files < 0 or args.rows_per_file < 1 or args.thread_workers < 0 or args.dask_workers < 1:
-        parser.error("need --many-files ≥ 0, --rows-per-file ≥ 1, --thread-workers ≥ 0 and --dask-workers ≥ 1")
+    base = QUICK if args.quick else FULL
+    args.sizes = replace(base, **{key: value for key in vars(base) if (value := getattr(args, key)) is not None})
+    if min(vars(args.sizes).values()) < 1 or args.sizes.files > args.sizes.rows:
+        parser.error("sizes must be positive, and --files at most --rows")
+    if args.sizes.big_rows <= args.sizes.rows:
+        parser.error("--big-rows must be more than --rows (the growth per million is measured between them)")
+    args.only = [name for name in TARGETS if name in (args.only or TARGETS)]
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    created = args.workdir is None or not args.workdir.exists()
+def work_folder(args: argparse.Namespace) -> Path | None:
     if args.workdir is None:
-        workdir = Path(tempfile.mkdtemp(prefix="scorecard-benchmark-"))
-    else:
-        workdir = args.workdir.resolve()
-        workdir.mkdir(parents=True, exist_ok=True)
-        if any(workdir.iterdir()):
-            log(f"benchmark: --workdir {workdir} is not empty; give an empty or new folder")
-            return 2
+        return Path(tempfile.mkdtemp(prefix="scorecard-benchmark-"))
+    workdir = args.workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    return None if any(workdir.iterdir()) else workdir
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    workdir = work_folder(args)
+    if workdir is None:
+        say(f"benchmark: --workdir {args.workdir} is not empty; give an empty or new folder")
+        return 0
+    sizes = args.sizes
+    say(f"scorecard benchmark: {', '.join(args.only)}; {sizes}; work folder {workdir}")
+    say(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)")
+    prefect = start_prefect(workdir, args.in_process) if NEEDS_PREFECT & set(args.only) else None
+    bench = Bench(sizes, workdir, args.seed, prefect)
     try:
-        return run(args, workdir)
+        print_summary(run_targets(bench, args.only), bench)
     finally:
+        if prefect and prefect.server:
+            prefect.server.stop()
         if args.keep:
-            log(f"\nwork folder kept: {workdir}")
-        elif created:
-            shutil.rmtree(workdir, ignore_errors=True)
+            say(f"work folder kept: {workdir}")
         else:
             for child in workdir.iterdir():
                 shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
-
-
-def run(args: argparse.Namespace, workdir: Path) -> int:
-    raw_dir = workdir / "raw"
-    log(
-        f"scorecard benchmark: {args.rows:,} rows in {args.files} files"
-        + (f", then {args.many_files:,} files of {args.rows_per_file:,} rows" if args.many_files else "")
-        + f"; {args.providers:,} providers; work folder {workdir}"
-    )
-    log(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU(s)\n")
-
-    log("1. generating synthetic learner survey (numpy, seeded) ...")
-    started = time.perf_counter()
-    info = generate(raw_dir, args.rows, args.files, args.seed, args.providers)
-    log(
-        f"  {info['rows']:,} rows, {info['files']} files, {info['bytes'] / 1e6:,.1f} MB, "
-        f"{info['invalid']} rows with overall_satisfaction 11 (to quarantine) in {seconds(time.perf_counter() - started)}"
-        " (not part of any figure below)"
-    )
-
-    log("\n2. baseline: DuckDB alone, read_csv of the same files into a table ...")
-    bare, count = duckdb_bare_load(raw_dir, workdir / "duckdb-bare.duckdb")
-    log(f"  {count:,} rows in {seconds(bare)} (connect, CREATE TABLE t AS SELECT * FROM read_csv('…/*.csv'), close)")
-
-    log("\n3. stage split: the plain functions in flow order, no Prefect, fresh warehouse ...")
-    profile_path = workdir / "stage-split.prof" if args.profile else None
-    split = stage_split(raw_dir, workdir / "stages" / "scorecard.duckdb", profile_path)
-    print_stage_split(split, info["rows"])
-    if profile_path:
-        print_profile(profile_path, args.profile)
-
-    many = many_files_case(workdir, args, "4") if args.many_files else None
-
-    log(
-        f"\n{5 if many else 4}. the Prefect flow flows.nightly.nightly, fresh warehouse: full run, nothing-new run, trivial flow"
-        + (" (large files); then the many-files runs" if many else "") + " ..."
-    )
-    flow_raw, flow_warehouse = raw_dir, workdir / "flow" / "scorecard.duckdb"
-    many_runs = None
-
-    def then(server: PrefectServer, env: dict) -> dict:
-        log(f"  many files ({many['info']['files']:,} × {args.rows_per_file:,} rows), same server, fresh warehouses, child processes:")
-        return many_files_flow_runs(workdir, many["raw_dir"], server, env, args)
-
-    if args.in_process:
-        flows_result = flow_runs_in_process(workdir, flow_raw, flow_warehouse, args.repeats, "--in-process given")
-    else:
-        try:
-            flows_result = flow_runs_with_server(workdir, flow_raw, flow_warehouse, args.repeats, then if many else None)
-            many_runs = flows_result["then"]
-        except ServerUnavailable as error:  # a failing flow run is reported, not retried another way
-            log(f"  the Prefect server could not be started: {error}")
-            shutil.rmtree(flow_warehouse.parent, ignore_errors=True)
-            flows_result = flow_runs_in_process(workdir, flow_raw, flow_warehouse, args.repeats, "server approach failed")
-
-    full_summary = flows_result["runs"]["full"].get("summary", {})
-    idle_summary = flows_result["runs"]["nothing-new"].get("summary", {})
-    loaded = full_summary.get("rows_loaded", 0) + full_summary.get("rows_quarantined", 0) + full_summary.get("rows_duplicate", 0)
-    if loaded != info["rows"] or idle_summary.get("files_loaded", -1) != 0:
-        log(f"  WARNING: unexpected flow results: full {full_summary}, nothing-new {idle_summary}")
-    if many and many_runs is None:
-        log("  the many-files flow runs need the Prefect server: not run")
-    for name, run in (many_runs or {}).items():
-        summary = run.get("summary")
-        if summary is not None and (
-            summary["files_loaded"] != many["info"]["files"]
-            or summary["rows_loaded"] + summary["rows_quarantined"] + summary["rows_duplicate"] != many["info"]["rows"]
-        ):
-            log(f"  WARNING: unexpected many-files flow result ({name}): {summary}")
-
-    print_summary(info, bare, split, flows_result)
-    if many:
-        print_many_summary(info, split, bare, flows_result, many, many_runs)
+            if args.workdir is None:
+                workdir.rmdir()
     return 0
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == [CHILD_FLAG]:
+        child_main(json.loads(sys.argv[2]))
     sys.exit(main())

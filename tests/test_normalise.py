@@ -1,7 +1,9 @@
+import duckdb
 import pandas as pd
+import pytest
 
 from scorecard.kinds import get_kind
-from scorecard.ingest.normalise import normalise_agreement, normalise_category, normalise_frame, normalise_influence, normalise_scale, normalise_year
+from scorecard.ingest.normalise import NORMALISERS, SQL_NORMALISERS, normalise_agreement, normalise_category, normalise_frame, normalise_influence, normalise_scale, normalise_year
 
 
 def values(series):
@@ -49,3 +51,12 @@ def test_normalising_distinct_values_once_gives_the_same_result():
     assert values(on_distinct_values(normalise_agreement, raw)) == values(normalise_agreement(raw))
     empty = pd.Series([None, None, None], dtype="str")
     assert values(on_distinct_values(normalise_scale, empty)) == [None, None, None]
+
+
+@pytest.mark.parametrize("domain", ["text", "number"])
+def test_sql_normalisers_match_the_python_rules(domain):
+    values = pd.Series(["a", " a ", "\u00a0b\u3000", "\x1cc\x1f", "", "   ", "\t\n", "x y", "\u200bz", None, "1.50 "], dtype="str")
+    with duckdb.connect() as con:
+        con.register("v", pd.DataFrame({"value": values}))
+        in_sql = con.execute(f"SELECT {SQL_NORMALISERS[domain]('value')} FROM v").df().iloc[:, 0].astype("str")
+    assert in_sql.fillna("<missing>").tolist() == NORMALISERS[domain](values).fillna("<missing>").tolist()

@@ -6,16 +6,20 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from browser import Page, chromium_path
-from scorecard.cli import main
 from flows.nightly import nightly
+from scorecard.cli import main
 from scorecard.paths import PROJECT_ROOT
+from scorecard.publish import report
+from scorecard.publish.report import build_report
 
 pytestmark = pytest.mark.flow
 SCREENSHOTS = PROJECT_ROOT / "warehouse" / "screenshots"  # kept by CI as artefacts
@@ -23,8 +27,6 @@ SCREENSHOTS = PROJECT_ROOT / "warehouse" / "screenshots"  # kept by CI as artefa
 
 @pytest.fixture(scope="module")
 def published(prefect_api, tmp_path_factory):
-    import shutil
-
     from conftest import DEMO_RAW
 
     root = tmp_path_factory.mktemp("report")
@@ -120,3 +122,145 @@ def test_a_duckdb_1x_reader_opens_the_published_warehouse(published, tmp_path):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         totals = con.execute("SELECT count(*) FROM marts.scorecard_totals").fetchone()[0]
     assert out == ["1.1.3", str(totals), "34.8"]
+
+
+# ---- the report is incremental: a page is written again only when what it shows changed ---------
+
+PUBLISHED_AT = re.compile(rb"Published \d{2} \w+ \d{4} \d{2}:\d{2} UTC")
+BRISTOL = [f"scorecards/compact_thriving_sector-E06000023-{year}.html" for year in (2008, 2009, 2010, 2011)]
+HARBOURSIDE = [f"scorecards/community_scorecard-10001465-{year}.html" for year in (2022, 2023)]
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every file in the folder: inode, mtime and bytes (a file written again has a new inode: pages are replaced by rename)."""
+    return {
+        path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes())
+        for path in folder.rglob("*") if path.is_file()
+    }
+
+
+def rewritten(before: dict, after: dict) -> set[str]:
+    return {name for name in after if name.endswith(".html") and before.get(name) != after[name]}
+
+
+def pages_shown(folder: Path) -> dict[str, bytes]:
+    """Every page's bytes, but for the time it was published (a page not written again keeps its own)."""
+    return {path.relative_to(folder).as_posix(): PUBLISHED_AT.sub(b"Published at", path.read_bytes()) for path in folder.rglob("*.html")}
+
+
+@pytest.fixture
+def warehouse_copy(published, tmp_path) -> Path:
+    copy = tmp_path / "scorecard.duckdb"
+    shutil.copy(published[0], copy)
+    return copy
+
+
+def test_a_second_build_with_nothing_changed_writes_nothing(published, tmp_path):
+    warehouse, _ = published
+    out = tmp_path / "reports"
+    first = build_report(warehouse, out)
+    assert first.pages[0] == out / "index.html" and out / "quality.html" in first.pages
+    assert (first.rendered, first.kept, first.removed) == (len(first.pages), 0, 0)
+    before = snapshot(out)
+    assert ".manifest.json" in before
+    second = build_report(warehouse, out)
+    assert second.pages == first.pages
+    assert (second.rendered, second.kept, second.removed) == (0, len(first.pages), 0)
+    assert snapshot(out) == before  # not a byte, an mtime or an inode changed, the manifest's included
+
+
+@pytest.mark.parametrize("sql, expected", [
+    pytest.param("UPDATE marts.indicator_scores SET indicator_text = indicator_text || ' (revised)' "
+                 "WHERE entity_code = '10001465' AND year = 2023 AND position = 1",
+                 HARBOURSIDE[1:], id="an indicator: that scorecard's page"),
+    pytest.param("INSERT INTO staging.assessment_scores VALUES "
+                 "('compact_thriving_sector', 'E06000023', 2010, 'TS01', 'agreed', 3, NULL, 'assessment/late_agreement.csv')",
+                 BRISTOL[2:3], id="panel scores returned: that scorecard's page"),
+    pytest.param("UPDATE marts.scorecard_totals SET indicators_disputed = indicators_disputed + 1 WHERE entity_code = '10001465' AND year = 2022",
+                 [*HARBOURSIDE[:1], "index.html"], id="a count the history does not show: that page and the index"),
+    pytest.param("UPDATE marts.scorecard_totals SET total_score = total_score - 1 WHERE entity_code = 'E06000023' AND year = 2009",
+                 [*BRISTOL, "index.html"], id="a total: every year's page of the entity (history) and the index"),
+    pytest.param("UPDATE marts.ni7 SET respondents = respondents + 1 WHERE area_code = 'E06000023' AND survey_year = 2010",
+                 BRISTOL, id="survey evidence: every page of the entity"),
+    pytest.param("INSERT INTO staging.learner_survey_responses SELECT * REPLACE ('learner_survey/late.csv' AS source_file) "
+                 "FROM staging.learner_survey_responses WHERE ukprn = '10001465' LIMIT 1",
+                 HARBOURSIDE, id="a new source file: every page of the entity"),
+    pytest.param("DELETE FROM audit.quarantine WHERE file_path = 'ni7/ni7_2008_results.csv'", ["quality.html"], id="quarantine: the quality page"),
+])
+def test_a_change_rewrites_exactly_the_pages_that_show_it(warehouse_copy, tmp_path, sql, expected):
+    out = tmp_path / "reports"
+    build_report(warehouse_copy, out)
+    before = snapshot(out)
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute(sql)
+    result = build_report(warehouse_copy, out)
+    assert rewritten(before, snapshot(out)) == set(expected)
+    assert (result.rendered, result.kept, result.removed) == (len(expected), len(result.pages) - len(expected), 0)
+    build_report(warehouse_copy, tmp_path / "from-scratch")
+    assert pages_shown(out) == pages_shown(tmp_path / "from-scratch")  # nothing that changed was left out
+
+
+def test_a_scorecard_gone_from_the_warehouse_loses_its_page(warehouse_copy, tmp_path):
+    out = tmp_path / "reports"
+    build_report(warehouse_copy, out)
+    before = snapshot(out)
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute("DELETE FROM marts.scorecard_totals WHERE entity_code = '10001465' AND year = 2023")
+    result = build_report(warehouse_copy, out)
+    assert result.removed == 1 and not (out / HARBOURSIDE[1]).exists() and out / HARBOURSIDE[1] not in result.pages
+    assert rewritten(before, snapshot(out)) == {HARBOURSIDE[0], "index.html"}  # its history lost a year; the index a row
+    assert HARBOURSIDE[1] not in json.loads((out / ".manifest.json").read_text())
+
+
+def test_a_missing_page_is_written_again(published, tmp_path):
+    warehouse, _ = published
+    out = tmp_path / "reports"
+    build_report(warehouse, out)
+    (out / BRISTOL[0]).unlink()
+    before = snapshot(out)
+    result = build_report(warehouse, out)
+    assert result.rendered == 1 and rewritten(before, snapshot(out)) == {BRISTOL[0]}
+
+
+@pytest.mark.parametrize("edited", ["templates/base.html.j2", "report.py"])
+def test_a_change_to_the_templates_or_the_report_code_rewrites_every_page(published, tmp_path, monkeypatch, edited):
+    warehouse, _ = published
+    code = tmp_path / "code"
+    shutil.copytree(report.TEMPLATES, code / "templates")
+    shutil.copy(report.SOURCE, code / "report.py")
+    monkeypatch.setattr(report, "TEMPLATES", code / "templates")
+    monkeypatch.setattr(report, "SOURCE", code / "report.py")
+    out = tmp_path / "reports"
+    build_report(warehouse, out)
+    with (code / edited).open("a", encoding="utf-8") as file:
+        file.write("{# edited #}" if edited.endswith(".j2") else "# edited\n")
+    result = build_report(warehouse, out)
+    assert (result.rendered, result.kept) == (len(result.pages), 0)
+
+
+def test_a_build_that_dies_half_way_leaves_its_pages_to_the_next(warehouse_copy, tmp_path, monkeypatch):
+    """Pages are rewritten before the manifest: one written by a build that died must not be taken for
+    current by the next build even when the data has gone back to what the manifest was written from."""
+    out = tmp_path / "reports"
+    build_report(warehouse_copy, out)
+    change = "UPDATE marts.scorecard_totals SET total_score = total_score {} 1 WHERE entity_code = '10001465' AND year = 2022"
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute(change.format("+"))
+    render = report.render
+
+    def render_one_page_then_die(*args, **kwargs):
+        monkeypatch.setattr(report, "render", dying)
+        render(*args, **kwargs)
+
+    def dying(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "render", render_one_page_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        build_report(warehouse_copy, out)
+    monkeypatch.setattr(report, "render", render)
+    with duckdb.connect(str(warehouse_copy)) as con:
+        con.execute(change.format("-"))
+    build_report(warehouse_copy, out)
+    build_report(warehouse_copy, tmp_path / "from-scratch")
+    assert pages_shown(out) == pages_shown(tmp_path / "from-scratch")

@@ -436,12 +436,12 @@ def finish_landing(con: duckdb.DuckDBPyConnection, landed: Landed, options: Read
         add_google_ids(con, landed, options.date_order)
         cells.append(f"c{len(cells)}")
     selected = ", ".join(cells) + "," if cells else ""
+    # The body was written in file order, one row per data row, so its row ids number the rows.
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {landed.table} AS SELECT row_number() OVER (ORDER BY rowid) AS row_number, {selected} "
+        f"CREATE OR REPLACE TEMP VIEW {landed.table} AS SELECT rowid + 1 AS row_number, {selected} "
         f"{excluded_expression(landed.layout, landed.names)} AS excluded, NULL::VARCHAR AS row_label FROM {body}"
     )
-    con.execute(f"DROP TABLE {body}")
-    rows = con.execute(f"SELECT count(*) FROM {landed.table}").fetchone()
+    rows = con.execute(f"SELECT count(*) FROM {body}").fetchone()
     landed.rows = rows[0] if rows else 0
     return landed
 

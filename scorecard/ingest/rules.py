@@ -179,6 +179,7 @@ def _load_rule(suite_path: Path, index: int, expectation: object, parameters: Ma
     if "ignore_row_if" in kwargs and kwargs["ignore_row_if"] != IGNORE_ROW_IF[kind]:
         raise ValueError(f"{where}: unsupported kwarg 'ignore_row_if'={kwargs['ignore_row_if']!r} (only {IGNORE_ROW_IF[kind]!r})")
 
+    columns: tuple[str, ...]
     values: tuple[str, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
     regex: str | None = None
@@ -379,20 +380,27 @@ def find_failures(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule],
     source = quote_table(table)
     params: dict[str, object] = {}
     regex_failures = _regex_failures(con, source, rules)
-    branches = [sql for position, rule in enumerate(rules) if (sql := _branch(position, rule, source, regex_failures, params))]
+    branches: list[str] = []
+    for position, rule in enumerate(rules):
+        branch = _branch(position, rule, source, regex_failures, params)
+        if branch is not None:
+            branches.append(branch)
     if branches:
         params["rule_ids"] = list(range(len(rules)))
         params["reasons"] = [rule.reason for rule in rules]
         params["labels"] = [rule.column for rule in rules]
         flagged = "\nUNION ALL\n".join(branches)
-        sql = (
+        query = (
             f"SELECT f.file_id, f.row_number, f.rule, m.reason, m.column_name FROM (\n{flagged}\n) AS f JOIN ("
-            "SELECT unnest($rule_ids::INTEGER[]) AS rule, unnest($reasons::VARCHAR[]) AS reason, unnest($labels::VARCHAR[]) AS column_name"
-            ") AS m ON f.rule = m.rule"
+            "SELECT unnest($rule_ids::INTEGER[]) AS rule, unnest($reasons::VARCHAR[]) AS reason,"
+            " unnest($labels::VARCHAR[]) AS column_name) AS m ON f.rule = m.rule"
         )
     else:
-        sql = f"SELECT file_id, row_number, NULL::INTEGER AS rule, NULL::VARCHAR AS reason, NULL::VARCHAR AS column_name FROM {source} WHERE false"
-    con.execute(f"CREATE OR REPLACE TABLE {quote_table(failures_table)} AS {sql}", params)
+        query = (
+            "SELECT file_id, row_number, NULL::INTEGER AS rule, NULL::VARCHAR AS reason, NULL::VARCHAR AS column_name"
+            f" FROM {source} WHERE false"
+        )
+    con.execute(f"CREATE OR REPLACE TABLE {quote_table(failures_table)} AS {query}", params)
 
 
 def _missing_condition(rule: Rule) -> str | None:
@@ -421,10 +429,8 @@ def rule_statistics(con: duckdb.DuckDBPyConnection, table: str, failures_table: 
         if condition is not None:
             aggregates.append(f"count(*) FILTER (WHERE {condition}) AS m{position:d}")
     counts = con.execute(f"SELECT file_id, {', '.join(aggregates)} FROM {source} GROUP BY file_id ORDER BY file_id").fetchall()
-    unexpected = {
-        (file_id, rule): n
-        for file_id, rule, n in con.execute(f"SELECT file_id, rule, count(*) FROM {quote_table(failures_table)} GROUP BY file_id, rule").fetchall()
-    }
+    flagged = con.execute(f"SELECT file_id, rule, count(*) FROM {quote_table(failures_table)} GROUP BY file_id, rule").fetchall()
+    unexpected = {(file_id, rule): n for file_id, rule, n in flagged}
     statistics = []
     for file_id, element_count, *missing_counts in counts:
         missing = iter(missing_counts)

@@ -110,7 +110,7 @@ def write_rejected_rows(con: duckdb.DuckDBPyConnection, landed: Landed, kind: Ki
     kept = [(name, landed.cell(name)) for name in landed.names if canonical_name(name) in kind.columns]
     con.execute(
         f"COPY (SELECT row_number, {quote_literal(reason)} AS reasons, {record_json(kept)} AS record "
-        f"FROM {landed.table} ORDER BY row_number) TO {quote_literal(str(target))} (FORMAT parquet)"
+        f"FROM {landed.table}) TO {quote_literal(str(target))} (FORMAT parquet)"
     )
     return target
 
@@ -144,7 +144,7 @@ def write_landing(
     repeat = f"row_number() OVER (PARTITION BY {', '.join(cells)} ORDER BY l.row_number) > 1" if cells else "false"
     con.execute(
         f"COPY (SELECT {file_id} AS file_id, l.row_number, l.excluded, l.excluded IS NULL AND {repeat} AS duplicate, l.row_label, "
-        f"{', '.join(columns)} FROM {landed.table} l {' '.join(joins)} ORDER BY l.row_number) "
+        f"{', '.join(columns)} FROM {landed.table} l {' '.join(joins)}) "
         f"TO {quote_literal(str(target))} (FORMAT parquet)"
     )
     return target

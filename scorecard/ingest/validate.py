@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from scorecard.frameworks import Framework, framework_indicator_pairs
-from scorecard.ingest.normalise import NORMALISERS
+from scorecard.ingest.normalise import NORMALISERS, SQL_NORMALISERS
 from scorecard.ingest.read import quote_literal
 from scorecard.ingest.rules import Rule, find_failures, load_rules, rule_statistics, suite_result
 from scorecard.kinds import Kind
@@ -84,7 +84,11 @@ def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]
     (file_id, row_number, reasons: every row to quarantine with every reason)."""
     joins, columns = [], []
     for column in kind.columns:
-        table = normalised_value_table(con, column, kind.domains[column])
+        domain = kind.domains[column]
+        if domain in SQL_NORMALISERS:
+            columns.append(f"{SQL_NORMALISERS[domain](f'b.{column}')} AS {column}")
+            continue
+        table = normalised_value_table(con, column, domain)
         joins.append(f"LEFT JOIN {table} ON {table}.written = b.{column}")
         columns.append(f"{table}.normalised AS {column}")
     con.execute(

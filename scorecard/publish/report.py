@@ -143,18 +143,23 @@ def build_report(warehouse: Path, out_dir: Path) -> ReportResult:
     """Write the pages whose fingerprint changed or whose file is missing, each replaced atomically
     (a reader never sees half a page), then delete the pages that are gone and write the manifest."""
     (out_dir / "scorecards").mkdir(parents=True, exist_ok=True)
+    existing = report_files(out_dir)
+    remove_files(out_dir, {name for name in existing if name.endswith(".partial")})  # left by a build that died
     with connect(warehouse, read_only=True) as con:
         pages = plan_pages(con, warehouse)
+        current = {page.name: page.fingerprint for page in pages}
         manifest = read_manifest(out_dir)
-        stale = [page for page in pages if manifest.get(page.name) != page.fingerprint or not (out_dir / page.name).exists()]
-        stale_names = {page.name for page in stale}
-        # Pages about to be rewritten leave the manifest first: a build that dies half-way leaves them to the next.
-        write_manifest(out_dir, [page for page in pages if page.name not in stale_names])
+        stale = [page for page in pages if manifest.get(page.name) != page.fingerprint or page.name not in existing]
+        if stale:  # pages about to be rewritten leave the manifest first: a build that dies half-way leaves them to the next
+            stale_names = {page.name for page in stale}
+            write_manifest(out_dir, {name: fingerprint for name, fingerprint in current.items() if name not in stale_names})
         data = load_stale_data(con, stale)
     write_pages(warehouse, out_dir, data)
-    removed = remove_pages(out_dir, keep={page.name for page in pages})
-    write_manifest(out_dir, pages)
-    return ReportResult([out_dir / page.name for page in pages], rendered=len(stale), kept=len(pages) - len(stale), removed=removed)
+    gone = {name for name in existing if name.endswith(".html")} - current.keys()
+    remove_files(out_dir, gone)
+    if stale or manifest != current:
+        write_manifest(out_dir, current)
+    return ReportResult([out_dir / page.name for page in pages], rendered=len(stale), kept=len(pages) - len(stale), removed=len(gone))
 
 
 # ---- fingerprints -------------------------------------------------------------------------------
@@ -169,10 +174,10 @@ def digest(parts: Iterable[str]) -> str:
     return hashlib.md5("\x1f".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def row_fingerprints(con: duckdb.DuckDBPyConnection, query: Query, page_key: Mapping[str, str]) -> dict[Key, str]:
-    """An md5 of the query's rows for each value of the page-key columns (all rows: the key ()), in
-    DuckDB: the md5 of the sorted md5s of the rows as JSON, so the same rows give the same md5."""
-    keys = [f"{column} AS {name}" for name, column in page_key.items()]
+def row_fingerprints(con: duckdb.DuckDBPyConnection, query: Query, by: Mapping[str, str]) -> dict[Key, str]:
+    """An md5 of the query's rows for each value of the `by` columns (none: of all its rows, under the
+    key ()), in DuckDB: the md5 of the sorted md5s of the rows as JSON, so the same rows give the same md5."""
+    keys = [f"{column} AS {name}" for name, column in by.items()]
     rows = con.execute(
         f"""SELECT {", ".join([*keys, "md5(string_agg(row_md5, '' ORDER BY row_md5))"])}
             FROM (SELECT *, md5(to_json(r)::VARCHAR) AS row_md5 FROM ({query.sql}) r)
@@ -218,8 +223,8 @@ def read_manifest(out_dir: Path) -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def write_manifest(out_dir: Path, pages: list[Page]) -> None:
-    write_atomically(out_dir / MANIFEST, json.dumps({page.name: page.fingerprint for page in pages}, indent=1, sort_keys=True))
+def write_manifest(out_dir: Path, manifest: dict[str, str]) -> None:
+    write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
 
 
 # ---- data ---------------------------------------------------------------------------------------
@@ -242,7 +247,8 @@ def load_stale_data(con: duckdb.DuckDBPyConnection, stale: list[Page]) -> StaleD
     if stale_scorecards:
         entities = sorted({entity for _, entity, _ in stale_scorecards})
         data.by_page = {name: grouped(fetch(con, QUERIES[name], entities), QUERIES[name].page_key.values()) for name in SCORECARD_SHOWS}
-        data.scorecards = [row for (row,) in data.by_page["totals"].values() if scorecard_key(row) in stale_scorecards]
+        totals = data.by_page["totals"].values()
+        data.scorecards = [row for rows in totals for row in rows if scorecard_key(row) in stale_scorecards]
     stale_names = {page.name for page in stale}
     if INDEX in stale_names:
         data.totals = fetch(con, QUERIES["totals"])
@@ -381,13 +387,11 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def remove_pages(out_dir: Path, keep: set[str]) -> int:
-    """Delete pages that are no longer in the report (and files left half-written by a build that died); how many pages."""
-    for partial in [*out_dir.glob("*.partial"), *out_dir.glob("scorecards/*.partial")]:
-        partial.unlink()
-    gone = [
-        page for page in [*out_dir.glob("*.html"), *out_dir.glob("scorecards/*.html")] if page.relative_to(out_dir).as_posix() not in keep
-    ]
-    for page in gone:
-        page.unlink()
-    return len(gone)
+def report_files(out_dir: Path) -> set[str]:
+    """The files in the report folder and its scorecards/ folder, relative to the report folder."""
+    return {f"{folder}{entry.name}" for folder in ("", "scorecards/") for entry in os.scandir(out_dir / folder) if entry.is_file()}
+
+
+def remove_files(out_dir: Path, names: set[str]) -> None:
+    for name in names:
+        (out_dir / name).unlink()
