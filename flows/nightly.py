@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from prefect import flow, get_run_logger, task
+from prefect import Task, flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -33,14 +33,18 @@ class PrefectSteps:
     def logger(self) -> Any:
         return get_run_logger()
 
-    def options(self, name: str) -> dict[str, Any]:
-        return {"name": name, "cache_policy": NO_CACHE, **(IO_RETRIES if name in RETRIED else {})}
+    def task(self, name: str, function: Callable[..., T], run_name: str | None = None) -> Task[..., T]:
+        retried = name in RETRIED
+        return Task(
+            function, name=name, cache_policy=NO_CACHE, task_run_name=run_name,
+            retries=IO_RETRIES["retries"] if retried else 0, retry_delay_seconds=IO_RETRIES["retry_delay_seconds"] if retried else 0,
+        )
 
     def run(self, name: str, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        return task(function, **self.options(name))(*args, **kwargs)
+        return self.task(name, function)(*args, **kwargs)
 
     def map(self, name: str, function: Callable[..., T], items: Sequence[Any], /, **kwargs: Any) -> list[T]:
-        per_item = task(function, **self.options(name), task_run_name=f"{name} {{source.file_path}}")
+        per_item = self.task(name, function, run_name=f"{name} {{source.file_path}}")
         futures = [per_item.submit(item, **kwargs) for item in items]
         return [future.result() for future in futures]
 

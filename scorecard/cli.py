@@ -166,9 +166,9 @@ def command_run(args: argparse.Namespace) -> int:
     if not args.raw.is_dir():
         print(f"scorecard run: raw folder {args.raw} does not exist", file=sys.stderr)
         return 2
-    from scorecard.warehouse.lock import WarehouseBusy
     from flows.nightly import nightly
     from flows.runners import task_runner
+    from scorecard.warehouse.lock import WarehouseBusy
 
     flow = nightly.with_options(task_runner=task_runner(args.runner, args.workers, args.dask_address))
     try:
@@ -230,10 +230,10 @@ def command_validate(args: argparse.Namespace) -> int:
         print(f"scorecard validate: {args.file} is not a file", file=sys.stderr)
         return 2
     from scorecard.frameworks import load_frameworks
-    from scorecard.ingest.prepare import describe_record, prepare_file
     from scorecard.ingest.mapping import MappingError, RejectedFile
-    from scorecard.paths import SCORECARDS_DIR
+    from scorecard.ingest.prepare import describe_record, prepare_file
     from scorecard.ingest.validate import Validator, suite_parameters
+    from scorecard.paths import SCORECARDS_DIR
     from scorecard.warehouse.reference import area_codes
 
     try:
@@ -358,8 +358,8 @@ def command_status(args: argparse.Namespace) -> int:
 
 def command_draft_mapping(args: argparse.Namespace) -> int:
     from scorecard.ingest.draft import draft_mapping
-    from scorecard.kinds import get_kind
     from scorecard.ingest.mapping import canonical_name
+    from scorecard.kinds import get_kind
     from scorecard.warehouse.reference import reference_areas
 
     export = read_or_complain("draft-mapping", args.file)
@@ -372,7 +372,7 @@ def command_draft_mapping(args: argparse.Namespace) -> int:
     areas = reference_areas().sort_values("is_current")  # current names win over historic ones
     # "Bristol, City of" is also known as "Bristol"
     short_names = areas["area_name"].str.split(",").str[0]
-    area_names = dict(zip(short_names.map(canonical_name), areas["area_code"])) | dict(zip(areas["area_name"].map(canonical_name), areas["area_code"]))
+    area_names = dict(zip(short_names.map(canonical_name), areas["area_code"], strict=True)) | dict(zip(areas["area_name"].map(canonical_name), areas["area_code"], strict=True))
     text, todo = draft_mapping(export, get_kind(args.kind), f"{args.kind}/{args.file.name}", area_names)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")

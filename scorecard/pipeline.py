@@ -162,7 +162,7 @@ def write_run_log(build: Path, summary: RunSummary, started_at: dt.datetime) -> 
     row = {
         "run_id": summary.run_id,
         "started_at": started_at,
-        "finished_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        "finished_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
         "status": "completed",
         "raw_dir": summary.raw_dir,
         **{key: getattr(summary, key) for key in ("files_loaded", "files_skipped", "files_rejected")},
@@ -206,7 +206,7 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
     steps = steps or PlainSteps()
     if options.on_busy not in ("wait", "exit"):
         raise ValueError("on_busy must be 'wait' or 'exit'")
-    started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     run_id = run_id or str(uuid.uuid4())
     raw_dir, warehouse = Path(options.raw_dir), Path(options.warehouse)
     logger = steps.logger

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from scorecard.frameworks import load_frameworks
-from scorecard.paths import PROJECT_ROOT, SCORECARDS_DIR
 from scorecard.ingest.validate import Validator, suite_parameters
+from scorecard.paths import PROJECT_ROOT, SCORECARDS_DIR
 from scorecard.warehouse.reference import area_codes
 
 DEMO_RAW = PROJECT_ROOT / "raw"

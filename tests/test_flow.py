@@ -172,8 +172,8 @@ PERSONAL_VALUES = ["@example.org", "192.0.2.", "Ashworth", "Alice", "Kwarteng", 
 def tool_run(prefect_api, tmp_path):
     import shutil
 
-    from scorecard.paths import MAPPINGS_DIR
     from conftest import TOOLS
+    from scorecard.paths import MAPPINGS_DIR
 
     raw = tmp_path / "raw"
     for name, kind in TOOL_FILES.items():

@@ -3,10 +3,10 @@ import pytest
 import yaml
 
 from conftest import TOOLS, write_csv
-from scorecard.kinds import get_kind
 from scorecard.ingest.mapping import MappingError, RejectedFile, canonical_name, load_mappings, map_columns, mapping_for, parse_mapping
-from scorecard.paths import MAPPINGS_DIR
 from scorecard.ingest.read import read_export
+from scorecard.kinds import get_kind
+from scorecard.paths import MAPPINGS_DIR
 
 EXAMPLES = load_mappings(MAPPINGS_DIR / "examples")
 
@@ -22,7 +22,7 @@ def test_headers_match_by_canonical_name_and_extra_columns_are_dropped(tmp_path)
 
 def test_missing_required_column_rejects_the_file_with_the_reason(tmp_path):
     path = write_csv(tmp_path / "e.csv", ["respondent_id", "survey_year", "overall_satisfaction"], [["1", "2023", "7"]])
-    with pytest.raises(RejectedFile, match="missing required column ukprn .*draft-mapping"):
+    with pytest.raises(RejectedFile, match=r"missing required column ukprn .*draft-mapping"):
         map_columns(read_export(path), get_kind("employer_survey"))
 
 

@@ -2,8 +2,17 @@ import duckdb
 import pandas as pd
 import pytest
 
+from scorecard.ingest.normalise import (
+    NORMALISERS,
+    SQL_NORMALISERS,
+    normalise_agreement,
+    normalise_category,
+    normalise_influence,
+    normalise_scale,
+    normalise_year,
+)
+from scorecard.ingest.validate import BATCH, CANDIDATES, validate_batch
 from scorecard.kinds import get_kind
-from scorecard.ingest.normalise import NORMALISERS, SQL_NORMALISERS, normalise_agreement, normalise_category, normalise_frame, normalise_influence, normalise_scale, normalise_year
 
 
 def values(series):
@@ -31,26 +40,35 @@ def test_scales_and_categories():
     assert values(normalise_category(pd.Series(["Public body", "SECTOR", "public-body"], dtype="str"))) == ["public_body", "sector", "public_body"]
 
 
-def test_normalise_frame_keeps_shape_and_index():
+def normalised_in_duckdb(frame, kind, validator):
+    """The batch's rows as the loader normalises them (validate_batch's candidate rows)."""
+    batch = frame.assign(file_id=0, row_number=range(1, len(frame) + 1), excluded=None, duplicate=False, row_label=None)
+    with duckdb.connect() as con:
+        con.register("rows", batch)
+        con.execute(f"CREATE TEMP TABLE {BATCH} AS SELECT * FROM rows")
+        validate_batch(con, kind, validator.rules(kind.name))
+        return con.execute(f"SELECT * EXCLUDE (file_id) FROM {CANDIDATES} ORDER BY row_number").df().set_index("row_number")
+
+
+def test_the_loader_normalises_every_column_by_its_domain(validator):
     kind = get_kind("ni7")
     frame = pd.DataFrame(
         {"respondent_id": [" a1 "], "area_code": ["e06000023"], "survey_year": ["2008/09"], "influence": ["Positive"],
          "weight": [" 1.5"], "org_type": [" Charity "], "income_band": [None], "funding_satisfaction": ["Agree"]},
-        index=[7], dtype="str",
+        dtype="str",
     )
-    normalised = normalise_frame(frame, kind)
-    assert normalised.index.tolist() == [7]
+    normalised = normalised_in_duckdb(frame, kind, validator)
     assert normalised.iloc[0].tolist()[:6] == ["a1", "E06000023", "2008", "2", "1.5", "Charity"]
-    assert normalised.loc[7, "funding_satisfaction"] == "4"
+    assert normalised.loc[1, "funding_satisfaction"] == "4"
 
 
-def test_normalising_distinct_values_once_gives_the_same_result():
-    from scorecard.ingest.normalise import on_distinct_values
-
+def test_normalising_distinct_values_once_gives_the_same_result(validator):
+    kind = get_kind("ni7")
     raw = pd.Series(["Agree", None, "agree ", "Don't know", "Agree", "7.0", None, "Maybe"] * 50, dtype="str")
-    assert values(on_distinct_values(normalise_agreement, raw)) == values(normalise_agreement(raw))
-    empty = pd.Series([None, None, None], dtype="str")
-    assert values(on_distinct_values(normalise_scale, empty)) == [None, None, None]
+    frame = pd.DataFrame({column: pd.Series(pd.NA, index=raw.index, dtype="str") for column in kind.columns})
+    frame["funding_satisfaction"] = raw
+    in_duckdb = normalised_in_duckdb(frame, kind, validator)["funding_satisfaction"].astype("str")
+    assert values(in_duckdb) == values(normalise_agreement(raw))
 
 
 @pytest.mark.parametrize("domain", ["text", "number"])

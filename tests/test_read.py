@@ -32,7 +32,7 @@ def test_quoted_delimiters_do_not_fool_the_sniffer():
 
 
 def test_cp1252_fallback_only_when_not_utf8():
-    assert decode("£5–£10".encode("utf-8")) == ("£5–£10", "utf-8")
+    assert decode("£5–£10".encode()) == ("£5–£10", "utf-8")
     assert decode("£5–£10".encode("cp1252")) == ("£5–£10", "cp1252")
 
 
@@ -106,7 +106,7 @@ def test_qualtrics_headers_give_tags_and_question_text():
     assert export.questions["Q1"] == "This is a multiple choice question."
     assert export.layout.id_column == "ResponseId"
     legacy = read_export(REAL_EXPORTS / "qualtrics_QT_single_answer_matrix_legacy.csv")
-    assert ["question_one", "question_one_2", "question_one_3"] == [n for n in legacy.frame.columns if n.startswith("question_one")]
+    assert [n for n in legacy.frame.columns if n.startswith("question_one")] == ["question_one", "question_one_2", "question_one_3"]
     assert legacy.frame["column_30"].isna().all()  # the trailing comma's empty, unnamed column
     assert legacy.questions["ResponseID"] == "ResponseID"  # V1 is named by its second header row
     with_time_zone = read_export(TOOLS / "qualtrics_ni7_canonical_tags.csv")

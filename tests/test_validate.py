@@ -3,9 +3,9 @@ import json
 import pandas as pd
 import pytest
 
+from scorecard.ingest.validate import validate_frame
 from scorecard.kinds import KINDS
 from scorecard.paths import EXPECTATIONS_DIR
-from scorecard.ingest.validate import validate_frame
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS))

@@ -18,7 +18,16 @@ import pandas as pd
 from scorecard.ingest.discover import SourceFile
 from scorecard.ingest.read import quote_literal
 from scorecard.ingest.stage import StagedFile
-from scorecard.ingest.validate import BATCH, VERDICTS, FileValidation, Validator, file_statistics, good_select, quarantine_select, validate_batch
+from scorecard.ingest.validate import (
+    BATCH,
+    VERDICTS,
+    FileValidation,
+    Validator,
+    file_statistics,
+    good_select,
+    quarantine_select,
+    validate_batch,
+)
 from scorecard.kinds import KINDS, Kind
 from scorecard.warehouse.connect import append_rows, connect
 
@@ -111,7 +120,7 @@ def load_staged(
 ) -> LoadResult:
     """Load every staged file (replacing what an earlier version of it left) and write the run's
     load log, on an open connection (the caller owns the transaction)."""
-    loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows, validations = [], []
     for kind in KINDS.values():
         of_kind = [file for file in staged if file.kind == kind.name]

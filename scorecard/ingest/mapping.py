@@ -20,9 +20,9 @@ from typing import Protocol
 import pandas as pd
 import yaml
 
-from scorecard.kinds import KINDS, Kind
 from scorecard.ingest.normalise import label_key, trim
 from scorecard.ingest.read import Export
+from scorecard.kinds import KINDS, Kind
 
 ANSWER_DOMAINS = {"influence", "agreement", "scale"}
 # Qualtrics numeric exports recode "no basis for evaluation" / "don't know" / "not applicable" as negatives.

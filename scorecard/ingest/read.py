@@ -17,8 +17,8 @@ import codecs
 import csv
 import hashlib
 import itertools
-import tempfile
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -195,7 +195,7 @@ def write_data_docs(validations: list[FileValidation], validator: Validator, sit
             "show_how_to_buttons": False,
         },
     )
-    run_time = dt.datetime.now(dt.timezone.utc)
+    run_time = dt.datetime.now(dt.UTC)
     run_id = RunIdentifier(run_name=run_name, run_time=run_time)
     for validation in validations:
         meta = {"run_id": run_id, "validation_time": run_time, "source_file": validation.file_path}
