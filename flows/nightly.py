@@ -15,6 +15,7 @@ from prefect import Task, flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.schedules import Cron
 
 from flows.runners import task_runner
 from scorecard.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
@@ -76,3 +77,13 @@ def nightly(
     summary = run(options, run_id=str(run_id) if run_id else None, steps=PrefectSteps())
     create_markdown_artifact(key="scorecard-run-summary", markdown=summary.markdown(), description="What this run did")
     return summary.as_dict()
+
+
+def serve(cron: str, timezone: str, raw_dir: Path, warehouse: Path, settle_seconds: float) -> None:
+    """Serve the scorecard-nightly deployment on its schedule from this process (until stopped)."""
+    nightly.serve(
+        name="scorecard-nightly",
+        schedules=[Cron(cron, timezone=timezone)],
+        parameters={"raw_dir": str(raw_dir), "warehouse": str(warehouse), "settle_seconds": settle_seconds},
+        tags=["scorecard"],
+    )

@@ -293,16 +293,9 @@ def command_serve(args: argparse.Namespace) -> int:
         print("scorecard serve: set PREFECT_API_URL to a running Prefect server (e.g. http://127.0.0.1:4200/api); "
               "schedules do not fire on the temporary server. See README, \"Run it every night\".", file=sys.stderr)
         return 2
-    from prefect.schedules import Cron
+    from flows.nightly import serve
 
-    from flows.nightly import nightly
-
-    nightly.serve(
-        name="scorecard-nightly",
-        schedules=[Cron(args.cron, timezone=args.timezone)],
-        parameters={"raw_dir": str(args.raw.resolve()), "warehouse": str(args.warehouse.resolve()), "settle_seconds": args.settle_seconds},
-        tags=["scorecard"],
-    )
+    serve(args.cron, args.timezone, args.raw.resolve(), args.warehouse.resolve(), args.settle_seconds)
     return 0
 
 

@@ -85,7 +85,10 @@ SCALE_0_10_P = (0.01, 0.01, 0.01, 0.02, 0.03, 0.06, 0.08, 0.14, 0.22, 0.22, 0.20
 SCALE_1_5_P = (0.08, 0.17, 0.32, 0.28, 0.15)
 PROGRESS, PROGRESS_P = (-1, 0, 1, 2), (0.10, 0.40, 0.35, 0.15)  # now − before, clipped to 1-5
 PROVIDER_TYPES = (
-    "General further education college", "Sixth form college", "Independent training provider", "Specialist college",
+    "General further education college",
+    "Sixth form college",
+    "Independent training provider",
+    "Specialist college",
     "Adult and community learning",
 )
 PROVIDER_TYPE_P = (0.30, 0.10, 0.40, 0.05, 0.15)
@@ -203,8 +206,9 @@ def write_register(raw_dir: Path, rng: np.random.Generator, geography: Geography
     return home_la
 
 
-def responses(rng: np.random.Generator, ids: np.ndarray, providers: np.ndarray, years: np.ndarray, home_la: np.ndarray,
-              geography: Geography) -> tuple[pd.DataFrame, int]:
+def responses(
+    rng: np.random.Generator, ids: np.ndarray, providers: np.ndarray, years: np.ndarray, home_la: np.ndarray, geography: Geography
+) -> tuple[pd.DataFrame, int]:
     """Learner-survey rows for the given respondent ids, provider numbers (0-based) and academic years;
     returns them with the number of rows made invalid."""
     import numpy as np
@@ -404,8 +408,13 @@ def child_flow(spec: dict[str, Any]) -> dict[str, Any]:
     called = time.perf_counter()
     drain_prefect()
     clock = clock_result(StepClock.latest) if StepClock.latest else {}
-    return {"import_s": imported - STARTED, "call_s": called - imported, "drain_s": time.perf_counter() - called,
-            "summary": summary_counts(summary), **clock}
+    return {
+        "import_s": imported - STARTED,
+        "call_s": called - imported,
+        "drain_s": time.perf_counter() - called,
+        "summary": summary_counts(summary),
+        **clock,
+    }
 
 
 def child_trivial(spec: dict[str, Any]) -> dict[str, Any]:
@@ -482,7 +491,12 @@ def run_child(workdir: Path, name: str, spec: dict[str, Any], env: dict[str, str
         started = time.perf_counter()
         process = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), CHILD_FLAG, json.dumps({**spec, "out": str(out)})],
-            stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=ROOT, check=False,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=ROOT,
+            check=False,
         )
         wall = time.perf_counter() - started
     result = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {"error": "no result written"}
@@ -525,7 +539,11 @@ class PrefectServer:
             with open(self.log_path, "wb") as log_file:
                 self.process = subprocess.Popen(
                     [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", port, "--analytics-off"],
-                    stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    start_new_session=True,
                 )
         except OSError as error:
             raise ServerUnavailable(f"cannot run {prefect}: {error}") from error
@@ -736,19 +754,52 @@ def target_cost(bench: Bench) -> Verdict:
     for name in step_names(full, nothing_new):
         full_s, idle_s = step_seconds(full, name), step_seconds(nothing_new, name)
         flow_cells = [secs(step_seconds(flow, name))] if flow else []
-        rows.append([name, secs(full_s), ratio_text(full_s / bare), secs(idle_s), secs(full_s - idle_s), ratio_text((full_s - idle_s) / bare), *flow_cells])
+        rows.append(
+            [
+                name,
+                secs(full_s),
+                ratio_text(full_s / bare),
+                secs(idle_s),
+                secs(full_s - idle_s),
+                ratio_text((full_s - idle_s) / bare),
+                *flow_cells,
+            ]
+        )
     outside = [outside_steps(full), outside_steps(nothing_new)]
-    rows.append(["outside the steps (start, imports, set-up, exit)", secs(outside[0]), ratio_text(outside[0] / bare), secs(outside[1]),
-                 secs(outside[0] - outside[1]), ratio_text((outside[0] - outside[1]) / bare), *([secs(outside_steps(flow))] if flow else [])])
-    rows.append(["total, spawn → exit", secs(full["wall_s"]), ratio_text(full["wall_s"] / bare), secs(nothing_new["wall_s"]), secs(per_row),
-                 ratio_text(ratio), *([secs(flow["wall_s"])] if flow else [])])
+    rows.append(
+        [
+            "outside the steps (start, imports, set-up, exit)",
+            secs(outside[0]),
+            ratio_text(outside[0] / bare),
+            secs(outside[1]),
+            secs(outside[0] - outside[1]),
+            ratio_text((outside[0] - outside[1]) / bare),
+            *([secs(outside_steps(flow))] if flow else []),
+        ]
+    )
+    rows.append(
+        [
+            "total, spawn → exit",
+            secs(full["wall_s"]),
+            ratio_text(full["wall_s"] / bare),
+            secs(nothing_new["wall_s"]),
+            secs(per_row),
+            ratio_text(ratio),
+            *([secs(flow["wall_s"])] if flow else []),
+        ]
+    )
     table(header, rows)
-    say(f"  rows/s of the full run: {dataset.rows / full['wall_s']:,.0f} (PlainSteps)"
-        + (f", {dataset.rows / flow['wall_s']:,.0f} (Prefect flow, {bench.prefect.label})" if flow and bench.prefect else ""))
+    say(
+        f"  rows/s of the full run: {dataset.rows / full['wall_s']:,.0f} (PlainSteps)"
+        + (f", {dataset.rows / flow['wall_s']:,.0f} (Prefect flow, {bench.prefect.label})" if flow and bench.prefect else "")
+    )
     where = [] if ratio <= TARGET_PER_ROW else cost_hotspots(full, nothing_new, bare)
     return Verdict(
         TITLES["cost"],
-        f"{ratio:.2f}× ({secs(per_row)} / {secs(bare)})", f"≤ {TARGET_PER_ROW:g}×", ratio <= TARGET_PER_ROW, where,
+        f"{ratio:.2f}× ({secs(per_row)} / {secs(bare)})",
+        f"≤ {TARGET_PER_ROW:g}×",
+        ratio <= TARGET_PER_ROW,
+        where,
     )
 
 
@@ -778,14 +829,18 @@ def target_nothing_new(bench: Bench) -> Verdict:
         say(describe_run(trivial[-1]))
     nothing_new, one_task = median_run(idle), median_run(trivial)
     ratio = nothing_new["wall_s"] / one_task["wall_s"]
-    say(f"\n  medians of {len(idle)}: nothing new {', '.join(secs(r['wall_s']) for r in idle)}; trivial {', '.join(secs(r['wall_s']) for r in trivial)}")
+    say(
+        f"\n  medians of {len(idle)}: nothing new {', '.join(secs(r['wall_s']) for r in idle)}; trivial {', '.join(secs(r['wall_s']) for r in trivial)}"
+    )
     rows = flow_breakdown(nothing_new, one_task)
     table(["where the time goes (median runs)", "nothing-new flow", "trivial flow"], rows)
     where = [] if ratio <= TARGET_NOTHING_NEW else nothing_new_hotspots(nothing_new, one_task)
     return Verdict(
         TITLES["nothing-new"],
         f"{ratio:.2f}× ({secs(nothing_new['wall_s'])} / {secs(one_task['wall_s'])})",
-        f"≤ {TARGET_NOTHING_NEW:g}×", ratio <= TARGET_NOTHING_NEW, where,
+        f"≤ {TARGET_NOTHING_NEW:g}×",
+        ratio <= TARGET_NOTHING_NEW,
+        where,
     )
 
 
@@ -794,7 +849,13 @@ def flow_breakdown(nothing_new: dict[str, Any], trivial: dict[str, Any]) -> list
     in_steps = sum(steps.values())
     rows = [["python start + imports", secs(nothing_new["import_s"]), secs(trivial["import_s"])]]
     rows += [[f"flow call: step {name} (Prefect task)", secs(value), ""] for name, value in steps.items()]
-    rows.append(["flow call: the rest (flow engine, pipeline set-up outside the steps)", secs(nothing_new["call_s"] - in_steps), secs(trivial["call_s"])])
+    rows.append(
+        [
+            "flow call: the rest (flow engine, pipeline set-up outside the steps)",
+            secs(nothing_new["call_s"] - in_steps),
+            secs(trivial["call_s"]),
+        ]
+    )
     rows.append(["sending logs and events to the API", secs(nothing_new["drain_s"]), secs(trivial["drain_s"])])
     tail = [run["wall_s"] - run["import_s"] - run["call_s"] - run["drain_s"] for run in (nothing_new, trivial)]
     rows.append(["exit", secs(tail[0]), secs(tail[1])])
@@ -828,21 +889,33 @@ def target_memory(bench: Bench) -> Verdict:
     say("\n  peak RSS (VmHWM) of full PlainSteps runs: the high-water mark after each step, and how much the step raised it:")
     header = ["step", f"{sizes.rows:,} rows", "raised by", f"{sizes.big_rows:,} rows", "raised by", f"seconds at {sizes.big_rows:,}"]
     rises = [high_water_rises(small), high_water_rises(big)]
-    rows = [[name, *(cell for run, rise in zip((small, big), rises, strict=True) for cell in mark_cells(run, rise, name)),
-             secs(step_seconds(big, name))] for name in [BEFORE_STEPS, *step_names(small, big)]]
+    rows = [
+        [
+            name,
+            *(cell for run, rise in zip((small, big), rises, strict=True) for cell in mark_cells(run, rise, name)),
+            secs(step_seconds(big, name)),
+        ]
+        for name in [BEFORE_STEPS, *step_names(small, big)]
+    ]
     rows.append(["peak of the process", f"{small['peak_rss_mb']:,.0f} MB", "", f"{big['peak_rss_mb']:,.0f} MB", "", secs(big["wall_s"])])
     table(header, rows)
     say(f"  growth: {growth:,.0f} MB per further million rows")
     met = big["peak_rss_mb"] <= TARGET_PEAK_MB and growth < TARGET_GROWTH_MB
     top = sorted(rises[1].items(), key=lambda item: -item[1])[:3]
-    where = [] if met else [
-        f"at {sizes.big_rows:,} rows the high-water mark rose most in "
-        + ", ".join(f"{name} (+{rise:,.0f} MB; +{rises[0].get(name, 0.0):,.0f} MB at {sizes.rows:,})" for name, rise in top)
-    ]
+    where = (
+        []
+        if met
+        else [
+            f"at {sizes.big_rows:,} rows the high-water mark rose most in "
+            + ", ".join(f"{name} (+{rise:,.0f} MB; +{rises[0].get(name, 0.0):,.0f} MB at {sizes.rows:,})" for name, rise in top)
+        ]
+    )
     return Verdict(
         TITLES["memory"].format(rows=sizes.big_rows),
         f"{big['peak_rss_mb']:,.0f} MB; +{growth:,.0f} MB/M (at {sizes.rows:,}: {small['peak_rss_mb']:,.0f} MB)",
-        f"≤ {TARGET_PEAK_MB:,.0f} MB; < {TARGET_GROWTH_MB:,.0f} MB/M", met, where,
+        f"≤ {TARGET_PEAK_MB:,.0f} MB; < {TARGET_GROWTH_MB:,.0f} MB/M",
+        met,
+        where,
     )
 
 
@@ -864,25 +937,49 @@ def mark_cells(run: dict[str, Any], rises: dict[str, float], name: str) -> list[
 def target_many_files(bench: Bench) -> Verdict:
     sizes = bench.sizes
     started = time.perf_counter()
-    many_data, one_data = generate_per_provider(bench.workdir / "many" / "raw", bench.workdir / "one" / "raw", sizes.many_files,
-                                                sizes.rows_per_file, bench.seed + 2)
+    many_data, one_data = generate_per_provider(
+        bench.workdir / "many" / "raw", bench.workdir / "one" / "raw", sizes.many_files, sizes.rows_per_file, bench.seed + 2
+    )
     say(f"  generated {many_data.describe()}; the same rows as one file; in {secs(time.perf_counter() - started)} (not timed)")
     one = bench.plain("full-plain-one-file", one_data, bench.workdir / "one" / "plain" / "scorecard.duckdb", fresh=True)
     many = bench.plain(f"full-plain-{sizes.many_files}-files", many_data, bench.workdir / "many" / "plain" / "scorecard.duckdb", fresh=True)
     flow = None
     if bench.prefect and bench.prefect.server:
-        flow = bench.flow(f"full-flow-{sizes.many_files}-files", many_data, bench.workdir / "many" / "flow" / "scorecard.duckdb", fresh=True)
+        flow = bench.flow(
+            f"full-flow-{sizes.many_files}-files", many_data, bench.workdir / "many" / "flow" / "scorecard.duckdb", fresh=True
+        )
     rate_one, rate_many = one_data.rows / one["wall_s"], many_data.rows / many["wall_s"]
     ratio = rate_many / rate_one
     files = many_data.files
     say(f"\n  full PlainSteps runs, time by step; ms/file = ({files:,} files − one file) / {files:,}:")
-    rows = [[name, secs(step_seconds(one, name)), secs(step_seconds(many, name)),
-             f"{1000 * (step_seconds(many, name) - step_seconds(one, name)) / files:,.1f}",
-             *([secs(step_seconds(flow, name))] if flow else [])] for name in step_names(one, many)]
-    rows.append(["outside the steps", secs(outside_steps(one)), secs(outside_steps(many)),
-                 f"{1000 * (outside_steps(many) - outside_steps(one)) / files:,.1f}", *([secs(outside_steps(flow))] if flow else [])])
-    rows.append(["total, spawn → exit", secs(one["wall_s"]), secs(many["wall_s"]), f"{1000 * (many['wall_s'] - one['wall_s']) / files:,.1f}",
-                 *([secs(flow["wall_s"])] if flow else [])])
+    rows = [
+        [
+            name,
+            secs(step_seconds(one, name)),
+            secs(step_seconds(many, name)),
+            f"{1000 * (step_seconds(many, name) - step_seconds(one, name)) / files:,.1f}",
+            *([secs(step_seconds(flow, name))] if flow else []),
+        ]
+        for name in step_names(one, many)
+    ]
+    rows.append(
+        [
+            "outside the steps",
+            secs(outside_steps(one)),
+            secs(outside_steps(many)),
+            f"{1000 * (outside_steps(many) - outside_steps(one)) / files:,.1f}",
+            *([secs(outside_steps(flow))] if flow else []),
+        ]
+    )
+    rows.append(
+        [
+            "total, spawn → exit",
+            secs(one["wall_s"]),
+            secs(many["wall_s"]),
+            f"{1000 * (many['wall_s'] - one['wall_s']) / files:,.1f}",
+            *([secs(flow["wall_s"])] if flow else []),
+        ]
+    )
     rows.append(["rows/s", f"{rate_one:,.0f}", f"{rate_many:,.0f}", "", *([f"{many_data.rows / flow['wall_s']:,.0f}"] if flow else [])])
     table(["step", "one file", f"{files:,} files", "ms/file", *([f"{files:,} files, Prefect flow (threads)"] if flow else [])], rows)
     if not flow:
@@ -890,7 +987,10 @@ def target_many_files(bench: Bench) -> Verdict:
     where = [] if ratio >= TARGET_MANY_FILES else many_files_hotspots(one, many, files)
     return Verdict(
         TITLES["many-files"].format(files=files, rows=sizes.rows_per_file),
-        f"{ratio:.2f}× ({rate_many:,.0f} / {rate_one:,.0f} rows/s)", f"≥ {TARGET_MANY_FILES:g}×", ratio >= TARGET_MANY_FILES, where,
+        f"{ratio:.2f}× ({rate_many:,.0f} / {rate_one:,.0f} rows/s)",
+        f"≥ {TARGET_MANY_FILES:g}×",
+        ratio >= TARGET_MANY_FILES,
+        where,
     )
 
 
@@ -898,9 +998,13 @@ def many_files_hotspots(one: dict[str, Any], many: dict[str, Any], files: int) -
     extra = {name: step_seconds(many, name) - step_seconds(one, name) for name in step_names(one, many)}
     extra["outside the steps"] = outside_steps(many) - outside_steps(one)
     budget = 2 * one["wall_s"] - many["wall_s"]
-    lines = [f"the many files take {secs(many['wall_s'] - one['wall_s'])} more than one file (allowed: {secs(one['wall_s'])}; "
-             f"over by {secs(-budget)}); by step:"]
-    lines += [f"  {name}: +{secs(value)} ({1000 * value / files:,.1f} ms/file)" for name, value in sorted(extra.items(), key=lambda i: -i[1])[:4]]
+    lines = [
+        f"the many files take {secs(many['wall_s'] - one['wall_s'])} more than one file (allowed: {secs(one['wall_s'])}; "
+        f"over by {secs(-budget)}); by step:"
+    ]
+    lines += [
+        f"  {name}: +{secs(value)} ({1000 * value / files:,.1f} ms/file)" for name, value in sorted(extra.items(), key=lambda i: -i[1])[:4]
+    ]
     return lines
 
 
@@ -944,29 +1048,55 @@ def target_report(bench: Bench) -> Verdict:
     table(
         ["run", "pages", "rewritten", "of which show a change", "report step", "whole run", "summary.pages_rendered", "build_report says"],
         [
-            ["first full run", f"{len(before):,}", f"{len(before):,}", f"{len(before):,}", secs(step_seconds(first, "report")),
-             secs(first["wall_s"]), str(first["summary"].get("pages_rendered")), json.dumps(first.get("report", {}))],
-            [f"after one file ({ukprn})", f"{len(after):,}", f"{len(rewritten):,}", f"{len(changed):,}", secs(step_seconds(after_run, "report")),
-             secs(after_run["wall_s"]), str(after_run["summary"].get("pages_rendered")), json.dumps(after_run.get("report", {}))],
+            [
+                "first full run",
+                f"{len(before):,}",
+                f"{len(before):,}",
+                f"{len(before):,}",
+                secs(step_seconds(first, "report")),
+                secs(first["wall_s"]),
+                str(first["summary"].get("pages_rendered")),
+                json.dumps(first.get("report", {})),
+            ],
+            [
+                f"after one file ({ukprn})",
+                f"{len(after):,}",
+                f"{len(rewritten):,}",
+                f"{len(changed):,}",
+                secs(step_seconds(after_run, "report")),
+                secs(after_run["wall_s"]),
+                str(after_run["summary"].get("pages_rendered")),
+                json.dumps(after_run.get("report", {})),
+            ],
         ],
     )
     say(f"  pages removed: {removed:,}; rewritten although nothing on them changed: {idle:,}")
     met = idle == 0 and len(rewritten) < len(after)
-    where = [] if met else [
-        f"{idle:,} of {len(rewritten):,} rewritten pages show nothing new; the report step took {secs(step_seconds(after_run, 'report'))} "
-        f"({100 * step_seconds(after_run, 'report') / after_run['wall_s']:.0f} % of the run) against {secs(step_seconds(first, 'report'))} "
-        "in the first full run",
-    ]
+    where = (
+        []
+        if met
+        else [
+            f"{idle:,} of {len(rewritten):,} rewritten pages show nothing new; the report step took {secs(step_seconds(after_run, 'report'))} "
+            f"({100 * step_seconds(after_run, 'report') / after_run['wall_s']:.0f} % of the run) against {secs(step_seconds(first, 'report'))} "
+            "in the first full run",
+        ]
+    )
     return Verdict(
         TITLES["report"].format(providers=bench.sizes.providers),
-        f"{len(rewritten):,} of {len(after):,} ({len(changed):,} changed)", "only changed pages", met, where,
+        f"{len(rewritten):,} of {len(after):,} ({len(changed):,} changed)",
+        "only changed pages",
+        met,
+        where,
     )
 
 
 # ---- main ----------------------------------------------------------------------------------------
 
 TARGET_FUNCTIONS: dict[str, Callable[[Bench], Verdict]] = {
-    "cost": target_cost, "nothing-new": target_nothing_new, "memory": target_memory, "many-files": target_many_files,
+    "cost": target_cost,
+    "nothing-new": target_nothing_new,
+    "memory": target_memory,
+    "many-files": target_many_files,
     "report": target_report,
 }
 NEEDS_PREFECT = {"cost", "nothing-new", "many-files"}
@@ -977,8 +1107,11 @@ def print_summary(verdicts: list[Verdict], bench: Bench) -> None:
     mode = bench.prefect.label if bench.prefect else "not used"
     say(f"SUMMARY — {os.cpu_count()} CPU(s); PlainSteps and Prefect runs each a child process, timed spawn → exit; Prefect: {mode}")
     say("-" * 140)
-    table(["target", "measured", "goal", "result"],
-          [[v.target, v.measured, v.goal, {True: "MET", False: "NOT MET", None: "not measured"}[v.met]] for v in verdicts], indent=0)
+    table(
+        ["target", "measured", "goal", "result"],
+        [[v.target, v.measured, v.goal, {True: "MET", False: "NOT MET", None: "not measured"}[v.met]] for v in verdicts],
+        indent=0,
+    )
     for verdict in verdicts:
         if verdict.where:
             say(f"\nwhere it goes — {verdict.target}:")
@@ -989,8 +1122,8 @@ def print_summary(verdicts: list[Verdict], bench: Bench) -> None:
 
 def run_targets(bench: Bench, only: Sequence[str]) -> list[Verdict]:
     verdicts = []
-    for number, name in enumerate(only, 1):
-        say(f"\n{number}. {name}")
+    for name in only:
+        say(f"\n{TARGETS.index(name) + 1}. {name}")
         try:
             verdicts.append(TARGET_FUNCTIONS[name](bench))
         except ChildFailed as error:
@@ -1018,24 +1151,40 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             "exports against the issue's targets; every run a child process. Prints a summary table with MET / NOT MET; exit 0."
         ),
     )
-    size = parser.add_argument_group("sizes", "defaults: the issue's sizes; --quick scales them down; a size given explicitly wins over either")
+    size = parser.add_argument_group(
+        "sizes", "defaults: the issue's sizes; --quick scales them down; a size given explicitly wins over either"
+    )
     for flag, metavar, text in SIZE_FLAGS:
         key = flag.removeprefix("--").replace("-", "_")
         size.add_argument(flag, type=int, metavar=metavar, help=f"{text} (default {getattr(FULL, key):,}; --quick {getattr(QUICK, key):,})")
-    parser.add_argument("--quick", action="store_true", help=f"scaled-down smoke run: {QUICK.rows:,} rows, {QUICK.many_files} many files, "
-                        f"{QUICK.providers:,} providers, {QUICK.big_rows:,} rows for memory (a few minutes)")
     parser.add_argument(
-        "--only", nargs="+", choices=TARGETS, metavar="TARGET",
+        "--quick",
+        action="store_true",
+        help=f"scaled-down smoke run: {QUICK.rows:,} rows, {QUICK.many_files} many files, "
+        f"{QUICK.providers:,} providers, {QUICK.big_rows:,} rows for memory (a few minutes)",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=TARGETS,
+        metavar="TARGET",
         help="run only these targets (default: all, in this order): cost = (full − nothing-new) against DuckDB's bare read_csv; "
         "nothing-new = a flow run with nothing new against a trivial flow; memory = peak RSS at --rows and --big-rows; "
         "many-files = rows/s of --many-files small files against the same rows in one file; report = report pages rewritten "
         "after one small file is added",
     )
-    parser.add_argument("--workdir", type=Path, help="work folder (new or empty) instead of a temporary one; emptied afterwards unless --keep")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder: data, warehouses, reports, child logs and JSON, Prefect home")
-    parser.add_argument("--in-process", action="store_true",
-                        help="no long-lived Prefect server: each flow child starts Prefect's temporary server (also the fallback "
-                        "when the server cannot be started); the many-files flow run is then skipped")
+    parser.add_argument(
+        "--workdir", type=Path, help="work folder (new or empty) instead of a temporary one; emptied afterwards unless --keep"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the work folder: data, warehouses, reports, child logs and JSON, Prefect home"
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="no long-lived Prefect server: each flow child starts Prefect's temporary server (also the fallback "
+        "when the server cannot be started); the many-files flow run is then skipped",
+    )
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the synthetic data (default: %(default)s)")
     args = parser.parse_args(argv)
     base = QUICK if args.quick else FULL

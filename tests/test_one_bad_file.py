@@ -80,3 +80,28 @@ def test_each_bad_file_is_rejected_with_a_plain_reason(outcome, name, reason):
     assert files[name]["status"] == "rejected"
     assert reason in files[name]["message"]
     assert "xxxx" not in files[name]["message"] and "yyyy" not in files[name]["message"]  # never the offending values
+
+
+def test_a_file_that_changes_while_it_is_read_is_left_for_the_next_run(tmp_path, monkeypatch):
+    from scorecard.ingest import stage
+
+    raw = tmp_path / "raw" / "ni7"
+    raw.mkdir(parents=True)
+    (raw / "good.csv").write_text(GOOD)
+    (raw / "growing.csv").write_text(GOOD.replace("1,E06000023", "7,E06000023"))
+    land = stage.land
+
+    def land_while_appending(con, path, *args):
+        if path.name == "growing.csv":
+            with open(path, "a") as handle:
+                handle.write("3,E06000023,2010,3\n")
+        return land(con, path, *args)
+
+    monkeypatch.setattr(stage, "land", land_while_appending)
+    warehouse = tmp_path / "warehouse" / "scorecard.duckdb"
+    files = {f["file_path"]: f for f in run(RunOptions(raw_dir=tmp_path / "raw", warehouse=warehouse, settle_seconds=0)).files}
+    assert files["ni7/growing.csv"]["status"] == "rejected" and "changed or vanished while it was read" in files["ni7/growing.csv"]["message"]
+    assert files["ni7/good.csv"]["status"] == "loaded"
+    monkeypatch.setattr(stage, "land", land)
+    again = {f["file_path"]: f for f in run(RunOptions(raw_dir=tmp_path / "raw", warehouse=warehouse, settle_seconds=0)).files}
+    assert again["ni7/growing.csv"]["status"] == "loaded" and again["ni7/growing.csv"]["rows_loaded"] == 3

@@ -25,6 +25,7 @@ class SourceFile:
     kind: str
     sha256: str
     problem: str | None = None  # why the file cannot be used at all, found before reading it
+    version: tuple[int, int] = (0, 0)  # size and modification time (ns) when it was hashed
 
 
 @dataclass
@@ -36,6 +37,11 @@ class Discovery:
 
 def is_temporary(path: Path) -> bool:
     return path.name.startswith((".", "~$")) or path.suffix.lower() in {".part", ".tmp", ".crdownload"}
+
+
+def file_version(path: Path, stat: os.stat_result | None = None) -> tuple[int, int]:
+    stat = stat or path.stat()
+    return stat.st_size, stat.st_mtime_ns
 
 
 def printable_name(relative: str) -> tuple[str, str | None]:
@@ -73,12 +79,11 @@ def discover_files(raw_dir: Path, settle_seconds: float = 0) -> Discovery:
                 settling.append(relative)
                 continue
             sha256 = file_sha256(path)
-            after = path.stat()
-            if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+            if file_version(path) != file_version(path, before):
                 settling.append(relative)
                 continue
             name, problem = printable_name(relative)
-            files.append(SourceFile(path=path, file_path=name, kind=parts[0], sha256=sha256, problem=problem))
+            files.append(SourceFile(path, name, parts[0], sha256, problem, file_version(path, before)))
     return Discovery(files=files, ignored=ignored, settling=settling)
 
 

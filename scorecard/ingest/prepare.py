@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from scorecard.ingest.discover import SourceFile
+from scorecard.ingest.discover import SourceFile, file_version
 from scorecard.ingest.load import parquet_list
 from scorecard.ingest.mapping import Mapping
 from scorecard.ingest.read import file_sha256, quote_literal
@@ -55,7 +55,7 @@ def prepare_file(
     """Read, map, normalise and validate one export. Never raises for bad input: a file that
     cannot be used at all comes back 'rejected' with the reason."""
     kind = get_kind(kind_name)
-    source = SourceFile(path=path, file_path=file_path, kind=kind.name, sha256=sha256 or file_sha256(path))
+    source = SourceFile(path, file_path, kind.name, sha256 or file_sha256(path), version=file_version(path))
     with tempfile.TemporaryDirectory(prefix="scorecard-check-") as scratch, duckdb.connect() as con:
         staged = stage_file(source, 0, list(mappings), Path(scratch))
         prepared = PreparedFile(

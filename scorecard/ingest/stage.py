@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from scorecard.ingest.discover import SourceFile
+from scorecard.ingest.discover import SourceFile, file_version
 from scorecard.ingest.mapping import (
     Mapping,
     RejectedFile,
@@ -30,6 +30,7 @@ from scorecard.kinds import Kind, get_kind
 
 # DuckDB's memory for staging one file; beyond it, DuckDB spills to the scratch folder.
 STAGE_MEMORY_LIMIT = "512MB"
+CHANGED_WHILE_READ = "the file changed or vanished while it was read; the next run reads it again"
 
 
 @dataclass
@@ -90,6 +91,8 @@ def stage_file(source: SourceFile, file_id: int, mappings: list[Mapping], scratc
             return staged
         staged.dropped_columns = dropped_columns(landed, sources)
         staged.landing = write_landing(con, landed, kind, sources, mapping, file_id, scratch / f"{file_id}.parquet")
+    if changed_since_discovery(source):
+        return StagedFile(file_id, source.file_path, kind.name, source.sha256, "rejected", CHANGED_WHILE_READ)
     notes = list(landed.notes)
     if staged.personal_dropped:
         notes.append(f"personal data dropped on reading: {', '.join(staged.personal_dropped)}")
@@ -97,6 +100,13 @@ def stage_file(source: SourceFile, file_id: int, mappings: list[Mapping], scratc
         notes.append(f"columns not in the {kind.name} template, not stored: {', '.join(staged.dropped_columns)}")
     staged.message = "; ".join(notes)
     return staged
+
+
+def changed_since_discovery(source: SourceFile) -> bool:
+    try:
+        return file_version(source.path) != source.version
+    except OSError:
+        return True
 
 
 def record_json(pairs: list[tuple[str, str]]) -> str:
