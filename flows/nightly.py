@@ -37,8 +37,12 @@ class PrefectSteps:
     def task(self, name: str, function: Callable[..., T], run_name: str | None = None) -> Task[..., T]:
         retried = name in RETRIED
         return Task(
-            function, name=name, cache_policy=NO_CACHE, task_run_name=run_name,
-            retries=IO_RETRIES["retries"] if retried else 0, retry_delay_seconds=IO_RETRIES["retry_delay_seconds"] if retried else 0,
+            function,
+            name=name,
+            cache_policy=NO_CACHE,
+            task_run_name=run_name,
+            retries=IO_RETRIES["retries"] if retried else 0,
+            retry_delay_seconds=IO_RETRIES["retry_delay_seconds"] if retried else 0,
         )
 
     def run(self, name: str, function: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
@@ -69,9 +73,15 @@ def nightly(
     last settle_seconds are left for the next run. Files are read concurrently on the flow's task
     runner (threads by default; see flows.runners for Dask); loading has one writer."""
     options = RunOptions(
-        raw_dir=Path(raw_dir), warehouse=Path(warehouse), full_refresh=full_refresh, scorecards_dir=Path(scorecards_dir),
-        reference_dir=Path(reference_dir), mappings_dir=Path(mappings_dir), on_busy=on_busy,
-        busy_timeout_seconds=busy_timeout_seconds, settle_seconds=settle_seconds,
+        raw_dir=Path(raw_dir),
+        warehouse=Path(warehouse),
+        full_refresh=full_refresh,
+        scorecards_dir=Path(scorecards_dir),
+        reference_dir=Path(reference_dir),
+        mappings_dir=Path(mappings_dir),
+        on_busy=on_busy,
+        busy_timeout_seconds=busy_timeout_seconds,
+        settle_seconds=settle_seconds,
     )
     run_id = flow_run.get_id()
     summary = run(options, run_id=str(run_id) if run_id else None, steps=PrefectSteps())

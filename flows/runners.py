@@ -20,5 +20,7 @@ def task_runner(kind: str = "threads", workers: int | None = None, dask_address:
         if dask_address:
             return DaskTaskRunner(address=dask_address)
         # Processes, one thread each: reading and validating are CPU-bound Python (the GIL).
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1, "processes": True, "dashboard_address": None})
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+        )
     raise ValueError(f"task runner must be one of {RUNNERS}, not {kind!r}")

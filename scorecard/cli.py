@@ -41,13 +41,25 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file to publish (default: %(default)s)")
     run.add_argument("--full-refresh", action="store_true", help="rebuild from scratch instead of loading only new or changed files")
     run.add_argument("--mappings", type=Path, default=MAPPINGS_DIR, help="folder of mapping files (default: the project's mappings/)")
-    run.add_argument("--on-busy", choices=["wait", "exit"], default="wait",
-                     help="when another run holds the warehouse: wait for it (default) or exit at once with status 3")
+    run.add_argument(
+        "--on-busy",
+        choices=["wait", "exit"],
+        default="wait",
+        help="when another run holds the warehouse: wait for it (default) or exit at once with status 3",
+    )
     run.add_argument("--busy-timeout", type=float, default=3600, help="longest wait for another run, seconds (default: %(default)s)")
-    run.add_argument("--settle-seconds", type=float, default=10,
-                     help="leave files modified more recently than this for the next run (default: %(default)s)")
-    run.add_argument("--runner", choices=["threads", "dask"], default="threads",
-                     help="task runner for reading and validating files in parallel (default: %(default)s)")
+    run.add_argument(
+        "--settle-seconds",
+        type=float,
+        default=10,
+        help="leave files modified more recently than this for the next run (default: %(default)s)",
+    )
+    run.add_argument(
+        "--runner",
+        choices=["threads", "dask"],
+        default="threads",
+        help="task runner for reading and validating files in parallel (default: %(default)s)",
+    )
     run.add_argument("--workers", type=int, help="threads, or local Dask worker processes (default: threads: Python's default; dask: 2)")
     run.add_argument("--dask-address", help="use this running Dask scheduler (tcp://host:8786) instead of a local cluster")
     run.add_argument("--json", action="store_true", help="print the run summary as JSON")
@@ -61,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("file", type=Path, help="the export (.csv, .tsv, .txt or .xlsx)")
     validate.add_argument("--kind", required=True, choices=sorted(KINDS), help="survey kind of the file")
     validate.add_argument("--limit", type=int, default=20, help="quarantined rows to list (default: %(default)s; 0 = all)")
-    validate.add_argument("--mapping", type=Path, help="mapping file to apply (default: the one in --mappings whose patterns match kind/FILENAME)")
+    validate.add_argument(
+        "--mapping", type=Path, help="mapping file to apply (default: the one in --mappings whose patterns match kind/FILENAME)"
+    )
     validate.add_argument("--mappings", type=Path, default=MAPPINGS_DIR, help="folder of mapping files (default: the project's mappings/)")
 
     inspect = commands.add_parser(
@@ -85,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--timezone", default="Europe/London", help="time zone of the schedule (default: %(default)s)")
     serve.add_argument("--raw", type=Path, default=DEFAULT_RAW_DIR, help="folder of exports (default: %(default)s)")
     serve.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file to publish (default: %(default)s)")
-    serve.add_argument("--settle-seconds", type=float, default=60, help="leave files modified this recently for the next run (default: %(default)s)")
+    serve.add_argument(
+        "--settle-seconds", type=float, default=60, help="leave files modified this recently for the next run (default: %(default)s)"
+    )
 
     pack = commands.add_parser(
         "panel-pack",
@@ -137,13 +153,9 @@ def print_summary(summary: dict) -> None:
     print()
     print(f"Run {summary['run_id']} completed.")
     print(
-        f"  files: {summary['files_loaded']} loaded, {summary['files_skipped']} skipped (unchanged), "
-        f"{summary['files_rejected']} rejected"
+        f"  files: {summary['files_loaded']} loaded, {summary['files_skipped']} skipped (unchanged), {summary['files_rejected']} rejected"
     )
-    print(
-        f"  rows:  {summary['rows_loaded']} loaded, {summary['rows_quarantined']} quarantined, "
-        f"{summary['rows_duplicate']} duplicate"
-    )
+    print(f"  rows:  {summary['rows_loaded']} loaded, {summary['rows_quarantined']} quarantined, {summary['rows_duplicate']} duplicate")
     for file in summary["files"]:
         if file["status"] == "rejected":
             print(f"  rejected {file['file_path']}: {file['message']}")
@@ -173,8 +185,13 @@ def command_run(args: argparse.Namespace) -> int:
     flow = nightly.with_options(task_runner=task_runner(args.runner, args.workers, args.dask_address))
     try:
         summary = flow(
-            raw_dir=str(args.raw), warehouse=str(args.warehouse), full_refresh=args.full_refresh, mappings_dir=str(args.mappings),
-            on_busy=args.on_busy, busy_timeout_seconds=args.busy_timeout, settle_seconds=args.settle_seconds,
+            raw_dir=str(args.raw),
+            warehouse=str(args.warehouse),
+            full_refresh=args.full_refresh,
+            mappings_dir=str(args.mappings),
+            on_busy=args.on_busy,
+            busy_timeout_seconds=args.busy_timeout,
+            settle_seconds=args.settle_seconds,
         )
     except WarehouseBusy as busy:
         print(f"\nscorecard run did not start: {busy}", file=sys.stderr)
@@ -275,7 +292,11 @@ def command_inspect(args: argparse.Namespace) -> int:
         return 0
     print(f"{args.file}")
     print(f"  tool:          {facts['tool']} ({facts['layout']})")
-    print(f"  encoding:      {facts['encoding'] or 'n/a (xlsx)'}; delimiter: {facts['delimiter']!r}" if facts["delimiter"] else f"  encoding:      {facts['encoding'] or 'n/a (xlsx)'}")
+    print(
+        f"  encoding:      {facts['encoding'] or 'n/a (xlsx)'}; delimiter: {facts['delimiter']!r}"
+        if facts["delimiter"]
+        else f"  encoding:      {facts['encoding'] or 'n/a (xlsx)'}"
+    )
     print(f"  header rows:   {facts['header_rows']}; data rows: {facts['data_rows']} (of which {facts['not_respondents']} not respondents)")
     print(f"  respondent id: {facts['respondent_id_column'] or 'none found'}")
     for note in facts["notes"]:
@@ -290,8 +311,11 @@ def command_inspect(args: argparse.Namespace) -> int:
 
 def command_serve(args: argparse.Namespace) -> int:
     if not os.environ.get("PREFECT_API_URL"):
-        print("scorecard serve: set PREFECT_API_URL to a running Prefect server (e.g. http://127.0.0.1:4200/api); "
-              "schedules do not fire on the temporary server. See README, \"Run it every night\".", file=sys.stderr)
+        print(
+            "scorecard serve: set PREFECT_API_URL to a running Prefect server (e.g. http://127.0.0.1:4200/api); "
+            'schedules do not fire on the temporary server. See README, "Run it every night".',
+            file=sys.stderr,
+        )
         return 2
     from flows.nightly import serve
 
@@ -320,7 +344,9 @@ def command_report(args: argparse.Namespace) -> int:
     if warehouse_missing("report", args.warehouse):
         return 2
     report = build_report(args.warehouse, args.output or args.warehouse.parent / "reports")
-    print(f"{len(report.pages)} pages: {report.rendered} written, {report.kept} unchanged, {report.removed} removed; open {report.pages[0]}")
+    print(
+        f"{len(report.pages)} pages: {report.rendered} written, {report.kept} unchanged, {report.removed} removed; open {report.pages[0]}"
+    )
     return 0
 
 
@@ -337,8 +363,10 @@ def command_status(args: argparse.Namespace) -> int:
     print(f"{facts['warehouse']}: published {facts['published_at']}")
     if run:
         print(f"  last run {run['run_id']}: {run['status']}, {run['started_at']} → {run['finished_at']}")
-        print(f"  files: {run['files_loaded']} loaded, {run['files_skipped']} skipped (unchanged), {run['files_rejected']} rejected; "
-              f"rows: {run['rows_loaded']} loaded, {run['rows_quarantined']} quarantined, {run['rows_duplicate']} duplicate")
+        print(
+            f"  files: {run['files_loaded']} loaded, {run['files_skipped']} skipped (unchanged), {run['files_rejected']} rejected; "
+            f"rows: {run['rows_loaded']} loaded, {run['rows_quarantined']} quarantined, {run['rows_duplicate']} duplicate"
+        )
     for file in facts["files"]:
         counts = f"{file['rows_read']} read, {file['rows_loaded']} loaded, {file['rows_quarantined']} quarantined, {file['rows_duplicate']} duplicate"
         print(f"  {file['status']:<17} {file['file_path']} ({counts})" + (f" — {file['message']}" if file["status"] == "rejected" else ""))
@@ -365,7 +393,9 @@ def command_draft_mapping(args: argparse.Namespace) -> int:
     areas = reference_areas().sort_values("is_current")  # current names win over historic ones
     # "Bristol, City of" is also known as "Bristol"
     short_names = areas["area_name"].str.split(",").str[0]
-    area_names = dict(zip(short_names.map(canonical_name), areas["area_code"], strict=True)) | dict(zip(areas["area_name"].map(canonical_name), areas["area_code"], strict=True))
+    area_names = dict(zip(short_names.map(canonical_name), areas["area_code"], strict=True)) | dict(
+        zip(areas["area_name"].map(canonical_name), areas["area_code"], strict=True)
+    )
     text, todo = draft_mapping(export, get_kind(args.kind), f"{args.kind}/{args.file.name}", area_names)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
@@ -378,9 +408,14 @@ def command_draft_mapping(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {
-        "run": command_run, "validate": command_validate, "inspect": command_inspect,
-        "draft-mapping": command_draft_mapping, "status": command_status, "report": command_report,
-        "serve": command_serve, "panel-pack": command_panel_pack,
+        "run": command_run,
+        "validate": command_validate,
+        "inspect": command_inspect,
+        "draft-mapping": command_draft_mapping,
+        "status": command_status,
+        "report": command_report,
+        "serve": command_serve,
+        "panel-pack": command_panel_pack,
     }
     return commands[args.command](args)
 

@@ -18,9 +18,15 @@ import yaml
 # Measures the evidence model (sql/marts/070_evidence_measures.sql) publishes.
 CONTEXTUAL_MEASURES = {"deprivation_reach_ratio", "learner_satisfaction_vs_peers", "employer_satisfaction_vs_peers"}
 EVIDENCE_MEASURES = {
-    "ni7_pct_positive", "relationship_good_pct_agree",
-    "learner_satisfaction", "learner_recommend", "employer_satisfaction", "employer_recommend",
-    "confidence_change", "skills_change", "deprivation_pct_most_deprived",
+    "ni7_pct_positive",
+    "relationship_good_pct_agree",
+    "learner_satisfaction",
+    "learner_recommend",
+    "employer_satisfaction",
+    "employer_recommend",
+    "confidence_change",
+    "skills_change",
+    "deprivation_pct_most_deprived",
 } | CONTEXTUAL_MEASURES
 
 

@@ -14,8 +14,18 @@ SIDE_NAMES = {"sector": "sector representatives", "public_body": "public bodies"
 META_ROWS = {"framework": 3, "entity": 4, "year": 5, "side": 6, "checksum": 7}  # Instructions!B<row>
 INDICATOR_LIST_ROW = 8
 SCORE_HEADER = ["indicator_id", "indicator", "last year's score", "evidence suggests", "evidence", "your score (0-3)", "note"]
-AGREEMENT_HEADER = ["indicator_id", "indicator", "status", "sector score", "sector note", "public bodies' score",
-                    "public bodies' note", "evidence suggests", "agreed score (0-3)", "note"]
+AGREEMENT_HEADER = [
+    "indicator_id",
+    "indicator",
+    "status",
+    "sector score",
+    "sector note",
+    "public bodies' score",
+    "public bodies' note",
+    "evidence suggests",
+    "agreed score (0-3)",
+    "note",
+]
 
 
 class PackError(ValueError):

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +30,7 @@ from scorecard.ingest.load import LoadResult, load_files
 from scorecard.ingest.mapping import Mapping, load_mappings
 from scorecard.ingest.register import read_register
 from scorecard.ingest.stage import StagedFile, stage_file
-from scorecard.ingest.validate import Validator, suite_parameters, write_data_docs
+from scorecard.ingest.validate import Validator, import_great_expectations, suite_parameters, write_data_docs
 from scorecard.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR, SQL_DIR
 from scorecard.publish import report as report_module
 from scorecard.publish.report import TEMPLATES, build_report
@@ -224,6 +225,8 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
         build, loaded = steps.run("open-build", open_build, warehouse, run_id, options.full_refresh)
         to_load, skipped_reasons = plan_work(discovery.files, loaded)
         skipped = [(source, skipped_reasons[source.file_path]) for source in discovery.files if source.file_path in skipped_reasons]
+        if to_load:  # their Data Docs will need Great Expectations: import it while DuckDB works
+            threading.Thread(target=import_great_expectations, name="import-great-expectations", daemon=True).start()
         scratch = scratch_dir(warehouse, run_id)
         (scratch / "spill").mkdir(parents=True, exist_ok=True)
         try:
@@ -238,8 +241,13 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
             models = steps.run("transform", transform_build, build, frameworks, Path(options.reference_dir), providers)
             logger.info("built %d SQL models", len(models))
             summary = RunSummary.from_log(
-                loaded_result.log, run_id=run_id, warehouse=str(warehouse), raw_dir=str(raw_dir), ignored=discovery.ignored,
-                settling=discovery.settling, problems=problems,
+                loaded_result.log,
+                run_id=run_id,
+                warehouse=str(warehouse),
+                raw_dir=str(raw_dir),
+                ignored=discovery.ignored,
+                settling=discovery.settling,
+                problems=problems,
             )
             steps.run("publish", publish_build, build, warehouse, summary, started_at)
             logger.info("published %s", warehouse)
@@ -273,7 +281,11 @@ def refresh_outputs(steps: Steps, warehouse: Path, options: RunOptions, provider
     steps.logger.info("exported %d marts as Parquet to %s", len(exported), warehouse.parent / "exports")
     report = steps.run("report", build_report, warehouse, warehouse.parent / "reports")
     steps.logger.info(
-        "scorecard report in %s: %d pages rendered, %d kept, %d removed", warehouse.parent / "reports", report.rendered, report.kept, report.removed
+        "scorecard report in %s: %d pages rendered, %d kept, %d removed",
+        warehouse.parent / "reports",
+        report.rendered,
+        report.kept,
+        report.removed,
     )
     summary.report, summary.pages_rendered = str(report.pages[0]), report.rendered
     stamp.write_text(fingerprint)

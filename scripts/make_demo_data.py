@@ -251,12 +251,8 @@ def influence_label_text(rng: np.random.Generator, codes: np.ndarray, *, messy: 
     no_influence = (codes == 3) & (rng.random(n) < 0.12)
     labels[no_influence] = "No influence"
     case = rng.choice(4, size=n, p=[0.66, 0.14, 0.10, 0.10])
-    labels = np.array(
-        [[text, text.lower(), text.upper(), text.title()][k] for text, k in zip(labels, case, strict=True)], dtype=object
-    )
-    labels[dont_know] = rng.choice(
-        [DONT_KNOW, DONT_KNOW_CURLY, "don't know"], size=dont_know.sum(), p=[0.45, 0.4, 0.15]
-    )
+    labels = np.array([[text, text.lower(), text.upper(), text.title()][k] for text, k in zip(labels, case, strict=True)], dtype=object)
+    labels[dont_know] = rng.choice([DONT_KNOW, DONT_KNOW_CURLY, "don't know"], size=dont_know.sum(), p=[0.45, 0.4, 0.15])
     labels[blank] = ""
     padded = (~dont_know) & (rng.random(n) < 0.03)
     labels[padded] = labels[padded] + " "
@@ -313,8 +309,7 @@ def make_ni7() -> tuple[list[DemoFile], pd.DataFrame]:
             path,
             len(out),
             [
-                "UTF-8 (no BOM), comma-delimited, LF line ends; "
-                "`income_band` values contain commas, so they are quoted",
+                "UTF-8 (no BOM), comma-delimited, LF line ends; `income_band` values contain commas, so they are quoted",
                 "no `weight` column (weight defaults to 1)",
                 "`influence` as label text in mixed case (`Positive`, `positive`, `POSITIVE`, `Very Positive`), "
                 "some `No influence` (= code 3), a few with a trailing space",
@@ -491,8 +486,9 @@ def make_poll() -> tuple[list[DemoFile], pd.DataFrame]:
             out[item] = agreement_label_text(rng, codes) if year == 2009 else code_text(codes)
         defects = []
         if year == 2010:
-            out = place_rows(out, {88: variant(out, 6, area_code="E10000024", side="council",
-                                               partner_body="Nottinghamshire County Council")})
+            out = place_rows(
+                out, {88: variant(out, 6, area_code="E10000024", side="council", partner_body="Nottinghamshire County Council")}
+            )
             defects = [(88, "`side` is `council` (must be `sector` or `public_body`)", "quarantine (side)")]
         ids = gapped_ids(rng, len(out), start=1)
         out["respondent_id"] = [f"RP{year % 100:02d}-{i:04d}" for i in ids]
@@ -556,8 +552,7 @@ LEARNER_DESIGN = {  # (ukprn, academic year start) -> learners
     ("10023139", 2023): 41,
 }
 AGE_BANDS = ["16-18", "19-23", "24+"]
-AGE_P = {"10001465": [0.5, 0.2, 0.3], "10004927": [0.55, 0.25, 0.2], "10007924": [0.35, 0.2, 0.45],
-         "10023139": [0.1, 0.2, 0.7]}
+AGE_P = {"10001465": [0.5, 0.2, 0.3], "10004927": [0.55, 0.25, 0.2], "10007924": [0.35, 0.2, 0.45], "10023139": [0.1, 0.2, 0.7]}
 
 
 def load_lsoas() -> pd.DataFrame:
@@ -616,9 +611,21 @@ def make_learners() -> tuple[list[DemoFile], pd.DataFrame]:
     rng = rng_for("learner_survey")
     lsoas = load_lsoas()
     clean = {key: learner_responses(rng, lsoas, *key, n) for key, n in LEARNER_DESIGN.items()}
-    columns = ["respondent_id", "ukprn", "survey_year", "age_band", "home_lsoa", "overall_satisfaction",
-               "recommend", "teaching", "support", "confidence_before", "confidence_now", "skills_before",
-               "skills_now"]
+    columns = [
+        "respondent_id",
+        "ukprn",
+        "survey_year",
+        "age_band",
+        "home_lsoa",
+        "overall_satisfaction",
+        "recommend",
+        "teaching",
+        "support",
+        "confidence_before",
+        "confidence_now",
+        "skills_before",
+        "skills_now",
+    ]
     files = []
     for year in (2022, 2023):
         frame = pd.concat([f for (u, y), f in clean.items() if y == year], ignore_index=True)
@@ -804,57 +811,115 @@ class MoreProvider:
 
 MORE_PROVIDERS = {
     "10061317": MoreProvider(
-        "Kernow Coast College (demo)", "General further education college", "E06000052",
-        "Cornwall (unitary, rural, South West)", ["E06000026", "E07000046", "E07000047"],
-        {2022: 7.5, 2023: 7.7}, [0.48, 0.22, 0.30], 1.1, 0.0,
+        "Kernow Coast College (demo)",
+        "General further education college",
+        "E06000052",
+        "Cornwall (unitary, rural, South West)",
+        ["E06000026", "E07000046", "E07000047"],
+        {2022: 7.5, 2023: 7.7},
+        [0.48, 0.22, 0.30],
+        1.1,
+        0.0,
     ),
     "10062984": MoreProvider(
-        "Sherwood Edge College (demo)", "General further education college", "E07000174",
-        "Mansfield (district of Nottinghamshire, East Midlands)", ["E07000170", "E07000175", "E07000033"],
-        {2022: 6.7, 2023: 7.1}, [0.55, 0.20, 0.25], 1.4, 0.1,
+        "Sherwood Edge College (demo)",
+        "General further education college",
+        "E07000174",
+        "Mansfield (district of Nottinghamshire, East Midlands)",
+        ["E07000170", "E07000175", "E07000033"],
+        {2022: 6.7, 2023: 7.1},
+        [0.55, 0.20, 0.25],
+        1.4,
+        0.1,
     ),
     "10064420": MoreProvider(
-        "Lakes and Furness Skills (demo)", "Independent training provider", "E06000064",
-        "Westmorland and Furness (unitary since 2023, rural, North West)", ["E07000029", "E07000028", "E07000121"],
-        {2022: 8.2, 2023: 8.1}, [0.30, 0.35, 0.35], 0.9, 0.0, [0.74, 0.20, 0.04, 0.02],
+        "Lakes and Furness Skills (demo)",
+        "Independent training provider",
+        "E06000064",
+        "Westmorland and Furness (unitary since 2023, rural, North West)",
+        ["E07000029", "E07000028", "E07000121"],
+        {2022: 8.2, 2023: 8.1},
+        [0.30, 0.35, 0.35],
+        0.9,
+        0.0,
+        [0.74, 0.20, 0.04, 0.02],
     ),
     "10067115": MoreProvider(
-        "Witham Valley Training (demo)", "Independent training provider", "E07000138",
-        "Lincoln (district of Lincolnshire, East Midlands)", ["E07000139", "E07000142"],
-        {2022: 7.3, 2023: 6.9}, [0.30, 0.30, 0.40], 1.0, -0.1,
+        "Witham Valley Training (demo)",
+        "Independent training provider",
+        "E07000138",
+        "Lincoln (district of Lincolnshire, East Midlands)",
+        ["E07000139", "E07000142"],
+        {2022: 7.3, 2023: 6.9},
+        [0.30, 0.30, 0.40],
+        1.0,
+        -0.1,
     ),
     "10068732": MoreProvider(
-        "Breckland Community Learning (demo)", "Adult and community learning", "E07000143",
-        "Breckland (rural district of Norfolk, East of England)", ["E07000149", "E07000146", "E07000245"],
-        {2022: 7.9, 2023: 8.2}, [0.03, 0.12, 0.85], 2.2, 0.35,
+        "Breckland Community Learning (demo)",
+        "Adult and community learning",
+        "E07000143",
+        "Breckland (rural district of Norfolk, East of England)",
+        ["E07000149", "E07000146", "E07000245"],
+        {2022: 7.9, 2023: 8.2},
+        [0.03, 0.12, 0.85],
+        2.2,
+        0.35,
     ),
     "10005810": MoreProvider(  # already in the register; no peers of its type, no employer survey
-        "Moorland Sixth Form College (demo)", "Sixth form college", "E10000024",
+        "Moorland Sixth Form College (demo)",
+        "Sixth form college",
+        "E10000024",
         "Nottinghamshire (county: LSOAs of its seven districts, East Midlands)",
         ["E06000018", "E07000033", "E07000039", "E08000017"],
-        {2022: 7.3, 2023: 7.4}, [0.96, 0.04, 0.0], 0.7, -0.15,
+        {2022: 7.3, 2023: 7.4},
+        [0.96, 0.04, 0.0],
+        0.7,
+        -0.15,
     ),
 }
 MORE_LEARNER_DESIGN = {  # (ukprn, academic year start) -> learners
-    ("10061317", 2022): 142, ("10061317", 2023): 149,
-    ("10062984", 2022): 118, ("10062984", 2023): 131,
-    ("10064420", 2022): 46, ("10064420", 2023): 53,
-    ("10067115", 2022): 64, ("10067115", 2023): 57,
-    ("10068732", 2022): 41, ("10068732", 2023): 48,
-    ("10005810", 2022): 97, ("10005810", 2023): 104,
+    ("10061317", 2022): 142,
+    ("10061317", 2023): 149,
+    ("10062984", 2022): 118,
+    ("10062984", 2023): 131,
+    ("10064420", 2022): 46,
+    ("10064420", 2023): 53,
+    ("10067115", 2022): 64,
+    ("10067115", 2023): 57,
+    ("10068732", 2022): 41,
+    ("10068732", 2023): 48,
+    ("10005810", 2022): 97,
+    ("10005810", 2023): 104,
 }
 MORE_EMPLOYER_DESIGN = {  # the sixth form college has no employer survey
-    ("10061317", 2022): 31, ("10061317", 2023): 33,
-    ("10062984", 2022): 27, ("10062984", 2023): 29,
-    ("10064420", 2022): 18, ("10064420", 2023): 21,
-    ("10067115", 2022): 24, ("10067115", 2023): 22,
-    ("10068732", 2022): 15, ("10068732", 2023): 17,
+    ("10061317", 2022): 31,
+    ("10061317", 2023): 33,
+    ("10062984", 2022): 27,
+    ("10062984", 2023): 29,
+    ("10064420", 2022): 18,
+    ("10064420", 2023): 21,
+    ("10067115", 2022): 24,
+    ("10067115", 2023): 22,
+    ("10068732", 2022): 15,
+    ("10068732", 2023): 17,
 }
-LEARNER_COLUMNS = ["respondent_id", "ukprn", "survey_year", "age_band", "home_lsoa", "overall_satisfaction",
-                   "recommend", "teaching", "support", "confidence_before", "confidence_now", "skills_before",
-                   "skills_now"]
-EMPLOYER_COLUMNS = ["respondent_id", "ukprn", "survey_year", "employer_size", "sector", "overall_satisfaction",
-                    "recommend"]
+LEARNER_COLUMNS = [
+    "respondent_id",
+    "ukprn",
+    "survey_year",
+    "age_band",
+    "home_lsoa",
+    "overall_satisfaction",
+    "recommend",
+    "teaching",
+    "support",
+    "confidence_before",
+    "confidence_now",
+    "skills_before",
+    "skills_now",
+]
+EMPLOYER_COLUMNS = ["respondent_id", "ukprn", "survey_year", "employer_size", "sector", "overall_satisfaction", "recommend"]
 
 
 def academic_year(year: int) -> str:
@@ -878,8 +943,7 @@ def districts_of(area: str) -> list[str]:
     return sorted(codes.loc[inside, "LADCD"].unique())
 
 
-def more_learner_responses(rng: np.random.Generator, lsoas: pd.DataFrame, ukprn: str, year: int,
-                           n: int) -> pd.DataFrame:
+def more_learner_responses(rng: np.random.Generator, lsoas: pd.DataFrame, ukprn: str, year: int, n: int) -> pd.DataFrame:
     p = MORE_PROVIDERS[ukprn]
     home = lsoas[lsoas["lad"].isin(districts_of(p.area))]
     if home.empty:
@@ -1096,8 +1160,9 @@ def make_assessments() -> tuple[list[DemoFile], pd.DataFrame]:
         rows = []
         for entity in ENTITIES:
             true = {
-                i: int(np.clip(np.rint(LEVEL[entity][year] + indicator_effect[i] + entity_indicator[(entity, i)]
-                                        + rng.normal(0, 0.3)), 0, 3))
+                i: int(
+                    np.clip(np.rint(LEVEL[entity][year] + indicator_effect[i] + entity_indicator[(entity, i)] + rng.normal(0, 0.3)), 0, 3)
+                )
                 for i in INDICATORS
             }
             candidates = [i for i in INDICATORS if i != "TS10" and (entity, year, i) not in ONE_SIDED]
@@ -1136,7 +1201,8 @@ def make_assessments() -> tuple[list[DemoFile], pd.DataFrame]:
         frame = pd.DataFrame(rows, columns=columns)
         order = {"sector": 0, "public_body": 1, "agreed": 2}
         frame = frame.sort_values(
-            ["entity_code", "indicator_id", "assessor"], key=lambda s: s.map(order) if s.name == "assessor" else s,
+            ["entity_code", "indicator_id", "assessor"],
+            key=lambda s: s.map(order) if s.name == "assessor" else s,
             ignore_index=True,
         )
         frame["year"] = frame["year"].astype(str)
@@ -1146,24 +1212,51 @@ def make_assessments() -> tuple[list[DemoFile], pd.DataFrame]:
             # The public body's TS16 score for Camden, typed with a typo in the framework id.
             after = frame.index[(frame["entity_code"] == "E09000007") & (frame["indicator_id"] == "TS16")].max()
             row = [
-                "compact_thriving_sectr", "E09000007", "2009", "TS16", "public_body",
-                frame.loc[after, "score"], "",
+                "compact_thriving_sectr",
+                "E09000007",
+                "2009",
+                "TS16",
+                "public_body",
+                frame.loc[after, "score"],
+                "",
             ]
             frame = place_rows(frame, {int(after) + 2: dict(zip(columns, row, strict=True))})
-            defects.append((int(after) + 2, "`framework` is `compact_thriving_sectr` (typo)",
-                            "quarantine (framework); Camden 2009 TS16 then has only the sector's score"))
+            defects.append(
+                (
+                    int(after) + 2,
+                    "`framework` is `compact_thriving_sectr` (typo)",
+                    "quarantine (framework); Camden 2009 TS16 then has only the sector's score",
+                )
+            )
         if year == 2010:
             after = frame.index[(frame["entity_code"] == "E10000024") & (frame["indicator_id"] == "TS17")].max()
-            extra = {int(after) + 2: dict(zip(columns, [FRAMEWORK, "E10000024", "2010", "TS18", "sector", "2",
-                                                        "Local indicator added by the Compact group"], strict=True))}
+            extra = {
+                int(after) + 2: dict(
+                    zip(
+                        columns,
+                        [FRAMEWORK, "E10000024", "2010", "TS18", "sector", "2", "Local indicator added by the Compact group"],
+                        strict=True,
+                    )
+                )
+            }
             frame = place_rows(frame, extra)
-            defects.append((int(after) + 2, "`indicator_id` is `TS18` (framework has TS01\u2013TS17)",
-                            "quarantine (indicator_id)"))
+            defects.append((int(after) + 2, "`indicator_id` is `TS18` (framework has TS01\u2013TS17)", "quarantine (indicator_id)"))
         if year == 2011:
-            frame = place_rows(frame, {len(frame) + 1: dict(zip(columns, [
-                FRAMEWORK, "E06000023", "2011", "TS16", "public_body", "5", "Late entry"], strict=True))})
-            defects.append((len(frame), "`score` is `5` (scores are 0\u20133); a late entry, last row of the file",
-                            "quarantine (score); Bristol 2011 TS16 then has only the sector's score"))
+            frame = place_rows(
+                frame,
+                {
+                    len(frame) + 1: dict(
+                        zip(columns, [FRAMEWORK, "E06000023", "2011", "TS16", "public_body", "5", "Late entry"], strict=True)
+                    )
+                },
+            )
+            defects.append(
+                (
+                    len(frame),
+                    "`score` is `5` (scores are 0\u20133); a late entry, last row of the file",
+                    "quarantine (score); Bristol 2011 TS16 then has only the sector's score",
+                )
+            )
         path = RAW / "assessment" / f"compact_scores_{year}.csv"
         write_csv(frame, path)
         files.append(
@@ -1197,9 +1290,16 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def write_readme(files: list[DemoFile], ni7: pd.DataFrame, poll: pd.DataFrame, learners: pd.DataFrame,
-                 employers: pd.DataFrame, assessment: pd.DataFrame, more_learners: pd.DataFrame,
-                 more_employers: pd.DataFrame) -> None:
+def write_readme(
+    files: list[DemoFile],
+    ni7: pd.DataFrame,
+    poll: pd.DataFrame,
+    learners: pd.DataFrame,
+    employers: pd.DataFrame,
+    assessment: pd.DataFrame,
+    more_learners: pd.DataFrame,
+    more_employers: pd.DataFrame,
+) -> None:
     out = [
         "# raw/ — the drop zone, with demo exports",
         "",
@@ -1296,8 +1396,7 @@ def more_providers_readme(learners: pd.DataFrame, employers: pd.DataFrame) -> li
     names = {u: p.name for u, p in MORE_PROVIDERS.items()}
     register = pd.DataFrame(
         [
-            {"ukprn": u, "provider_name": p.name, "provider_type": p.provider_type, "area_code": p.area,
-             "home area": p.area_label}
+            {"ukprn": u, "provider_name": p.name, "provider_type": p.provider_type, "area_code": p.area, "home area": p.area_label}
             for u, p in MORE_PROVIDERS.items()
         ]
     )
@@ -1326,8 +1425,11 @@ def more_providers_readme(learners: pd.DataFrame, employers: pd.DataFrame) -> li
         "",
         "Employers per provider-year:",
         "",
-        markdown_table(employers.assign(provider_name=employers["ukprn"].map(names))[
-            ["ukprn", "provider_name", "survey_year", "employers", "mean_overall"]]),
+        markdown_table(
+            employers.assign(provider_name=employers["ukprn"].map(names))[
+                ["ukprn", "provider_name", "survey_year", "employers", "mean_overall"]
+            ]
+        ),
         "",
     ]
 
@@ -1340,10 +1442,8 @@ def main() -> None:
     assessment_files, assessment_expected = make_assessments()
     more_learner_files, more_learner_stats = make_more_learners()
     more_employer_files, more_employer_stats = make_more_employers()
-    files = (ni7_files + poll_files + learner_files + more_learner_files + employer_files + more_employer_files
-             + assessment_files)
-    write_readme(files, ni7_stats, poll_stats, learner_stats, employer_stats, assessment_expected,
-                 more_learner_stats, more_employer_stats)
+    files = ni7_files + poll_files + learner_files + more_learner_files + employer_files + more_employer_files + assessment_files
+    write_readme(files, ni7_stats, poll_stats, learner_stats, employer_stats, assessment_expected, more_learner_stats, more_employer_stats)
     for problem in check_register():
         print(f"WARNING: {problem}")
 

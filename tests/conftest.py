@@ -47,7 +47,9 @@ def demo_raw(tmp_path) -> Path:
     return raw
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: str = ",", encoding: str = "utf-8", newline: str = "\n") -> Path:
+def write_csv(
+    path: Path, header: list[str], rows: list[list[str]], delimiter: str = ",", encoding: str = "utf-8", newline: str = "\n"
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = [delimiter.join(header)] + [delimiter.join(row) for row in rows]
     path.write_bytes((newline.join(lines) + newline).encode(encoding))

@@ -35,9 +35,16 @@ def test_inspect_json_is_one_object_with_the_facts(capsys):
 
     assert main(["inspect", str(TOOLS / "limesurvey_ni7.csv"), "--json"]) == 0
     facts = json.loads(capsys.readouterr().out)
-    assert {k: facts[k] for k in ("tool", "encoding", "delimiter", "header_rows", "data_rows", "respondent_id_column", "not_respondents")} == {
-        "tool": "limesurvey", "encoding": "utf-8-sig", "delimiter": ";", "header_rows": 1, "data_rows": 12,
-        "respondent_id_column": "id", "not_respondents": 1,
+    assert {
+        k: facts[k] for k in ("tool", "encoding", "delimiter", "header_rows", "data_rows", "respondent_id_column", "not_respondents")
+    } == {
+        "tool": "limesurvey",
+        "encoding": "utf-8-sig",
+        "delimiter": ";",
+        "header_rows": 1,
+        "data_rows": 12,
+        "respondent_id_column": "id",
+        "not_respondents": 1,
     }
     assert {"name": "ipaddr", "question": "ipaddr", "personal": True} in facts["columns"]
 
@@ -49,14 +56,23 @@ def test_draft_mapping_matches_what_it_can_and_lists_the_rest(tmp_path, capsys):
     from scorecard.ingest.mapping import MappingError, parse_mapping
 
     output = tmp_path / "draft.yaml"
-    assert main(["draft-mapping", str(TOOLS / "surveymonkey_relationship_poll.csv"), "--kind", "relationship_poll", "--output", str(output)]) == 0
+    assert (
+        main(["draft-mapping", str(TOOLS / "surveymonkey_relationship_poll.csv"), "--kind", "relationship_poll", "--output", str(output)])
+        == 0
+    )
     assert "TODO columns.survey_year" in capsys.readouterr().out
     draft = yaml.safe_load(output.read_text())
     assert draft["columns"]["area_code"] == "Which local authority area does your organisation work in?"
     assert draft["values"]["area_code"] == {"Bristol": "E06000023", "Camden": "E09000007"}
-    assert draft["values"]["side"] == {"Public body (council, NHS, police…)": "public_body", "Voluntary or community organisation": "sector"}
+    assert draft["values"]["side"] == {
+        "Public body (council, NHS, police…)": "public_body",
+        "Voluntary or community organisation": "sector",
+    }
     with pytest.raises(MappingError, match="unfinished draft"):
         parse_mapping(draft, output)  # a draft with TODOs can't be used by mistake
     draft["columns"]["survey_year"] = {"value": 2012}
     parse_mapping(draft, output)
-    assert main(["draft-mapping", str(TOOLS / "surveymonkey_relationship_poll.csv"), "--kind", "relationship_poll", "--output", str(output)]) == 2  # no silent overwrite
+    assert (
+        main(["draft-mapping", str(TOOLS / "surveymonkey_relationship_poll.csv"), "--kind", "relationship_poll", "--output", str(output)])
+        == 2
+    )  # no silent overwrite

@@ -15,14 +15,46 @@ from flows.nightly import nightly
 pytestmark = pytest.mark.flow
 
 CONTRACT = {
-    "audit.load_log": ["run_id", "file_path", "file_sha256", "kind", "status", "rows_read", "rows_loaded",
-                       "rows_quarantined", "rows_duplicate", "message", "loaded_at"],
+    "audit.load_log": [
+        "run_id",
+        "file_path",
+        "file_sha256",
+        "kind",
+        "status",
+        "rows_read",
+        "rows_loaded",
+        "rows_quarantined",
+        "rows_duplicate",
+        "message",
+        "loaded_at",
+    ],
     "audit.quarantine": ["run_id", "file_path", "row_number", "kind", "reasons", "record"],
     "marts.ni7": ["area_code", "area_name", "survey_year", "respondents", "positive", "pct_positive", "ci_low", "ci_high", "suppressed"],
-    "marts.indicator_scores": ["framework", "entity_code", "year", "indicator_id", "indicator_text", "score", "max_score", "basis",
-                               "sector_score", "public_body_score", "agreed_score", "evidence_score"],
-    "marts.scorecard_totals": ["framework", "entity_code", "year", "total_score", "max_score", "indicators_scored",
-                               "indicators_disputed", "change", "direction_of_travel"],
+    "marts.indicator_scores": [
+        "framework",
+        "entity_code",
+        "year",
+        "indicator_id",
+        "indicator_text",
+        "score",
+        "max_score",
+        "basis",
+        "sector_score",
+        "public_body_score",
+        "agreed_score",
+        "evidence_score",
+    ],
+    "marts.scorecard_totals": [
+        "framework",
+        "entity_code",
+        "year",
+        "total_score",
+        "max_score",
+        "indicators_scored",
+        "indicators_disputed",
+        "change",
+        "direction_of_travel",
+    ],
 }
 
 
@@ -54,20 +86,38 @@ def test_demo_run_publishes_the_contract_and_accounts_for_every_row(run):
     warehouse = run.warehouse
     for table, columns in CONTRACT.items():
         schema, name = table.split(".")
-        found = [c for (c,) in fetch(warehouse, f"SELECT column_name FROM information_schema.columns WHERE table_schema='{schema}' AND table_name='{name}' ORDER BY ordinal_position")]
+        found = [
+            c
+            for (c,) in fetch(
+                warehouse,
+                f"SELECT column_name FROM information_schema.columns WHERE table_schema='{schema}' AND table_name='{name}' ORDER BY ordinal_position",
+            )
+        ]
         assert found[: len(columns)] == columns, table
-    assert fetch(warehouse, "SELECT count(*) FROM audit.load_log WHERE rows_read <> rows_loaded + rows_quarantined + rows_duplicate") == [(0,)]
+    assert fetch(warehouse, "SELECT count(*) FROM audit.load_log WHERE rows_read <> rows_loaded + rows_quarantined + rows_duplicate") == [
+        (0,)
+    ]
     assert fetch(warehouse, "SELECT sum(rows_read) FROM audit.load_log") == [(4871,)]
     assert fetch(warehouse, "SELECT count(*) FROM audit.quarantine") == [(22,)]
-    staged = fetch(warehouse, """SELECT (SELECT count(*) FROM staging.ni7_responses) + (SELECT count(*) FROM staging.relationship_poll_responses)
+    staged = fetch(
+        warehouse,
+        """SELECT (SELECT count(*) FROM staging.ni7_responses) + (SELECT count(*) FROM staging.relationship_poll_responses)
         + (SELECT count(*) FROM staging.learner_survey_responses) + (SELECT count(*) FROM staging.employer_survey_responses)
-        + (SELECT count(*) FROM staging.assessments)""")
+        + (SELECT count(*) FROM staging.assessments)""",
+    )
     assert staged == [(4848,)]
     # lineage on every staged row
-    assert fetch(warehouse, "SELECT count(*) FROM staging.ni7_responses WHERE source_file IS NULL OR row_number IS NULL OR file_sha256 IS NULL OR run_id IS NULL") == [(0,)]
+    assert fetch(
+        warehouse,
+        "SELECT count(*) FROM staging.ni7_responses WHERE source_file IS NULL OR row_number IS NULL OR file_sha256 IS NULL OR run_id IS NULL",
+    ) == [(0,)]
     # figures from raw/README.md: Bristol NI7 2010 weighted 34.8%, Rushcliffe 2008 suppressed
-    assert fetch(warehouse, "SELECT respondents, pct_positive FROM marts.ni7 WHERE area_code='E06000023' AND survey_year=2010") == [(121, 34.8)]
-    assert fetch(warehouse, "SELECT suppressed, pct_positive FROM marts.ni7 WHERE area_code='E07000176' AND survey_year=2008") == [(True, None)]
+    assert fetch(warehouse, "SELECT respondents, pct_positive FROM marts.ni7 WHERE area_code='E06000023' AND survey_year=2010") == [
+        (121, 34.8)
+    ]
+    assert fetch(warehouse, "SELECT suppressed, pct_positive FROM marts.ni7 WHERE area_code='E07000176' AND survey_year=2008") == [
+        (True, None)
+    ]
     assert fetch(warehouse, "SELECT count(DISTINCT region_code) FROM marts.ni7_by_region WHERE region_code <> 'E92000001'") == [(6,)]
     assert (run.warehouse.parent / "data-docs" / "index.html").exists()
     from prefect.client.orchestration import get_client
@@ -146,13 +196,21 @@ def test_command_line_against_a_running_prefect_api(run, tmp_path):
 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
     scorecard = os.path.join(os.path.dirname(sys.executable), "scorecard")
-    done = subprocess.run([scorecard, "run", "--raw", str(run.raw), "--warehouse", str(run.warehouse)], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [scorecard, "run", "--raw", str(run.raw), "--warehouse", str(run.warehouse)], env=env, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert "15 loaded, 0 skipped (unchanged), 1 rejected" in done.stdout
     assert "4848 loaded, 22 quarantined, 1 duplicate" in done.stdout
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
-    failed = subprocess.run([scorecard, "run", "--raw", str(run.raw), "--warehouse", str(blocked / "w.duckdb")], env=env, capture_output=True, text=True, timeout=300)
+    failed = subprocess.run(
+        [scorecard, "run", "--raw", str(run.raw), "--warehouse", str(blocked / "w.duckdb")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert failed.returncode == 1
     assert "scorecard run failed" in failed.stderr
 
@@ -201,22 +259,32 @@ def test_every_tool_layout_loads_end_to_end_into_the_marts(tool_run):
     }
     w = tool_run.warehouse
     assert fetch(w, "SELECT reasons FROM audit.quarantine ORDER BY file_path") == [
-        ("incomplete response: LimeSurvey submitdate is empty",), ("not a respondent: Qualtrics Survey Preview response",)
+        ("incomplete response: LimeSurvey submitdate is empty",),
+        ("not a respondent: Qualtrics Survey Preview response",),
     ]
     # Qualtrics labels: 10 answers in the base (one don't know), 6 positive; LimeSurvey codes A1…A6 with weights
     assert fetch(w, "SELECT area_code, survey_year, respondents, positive, pct_positive FROM marts.ni7 ORDER BY area_code") == [
-        ("E06000023", 2012, 10, 6, 60.0), ("E09000007", 2012, 10, 7, 75.0)
+        ("E06000023", 2012, 10, 6, 60.0),
+        ("E09000007", 2012, 10, 7, 75.0),
     ]
-    assert fetch(w, "SELECT entity_code, base, suppressed FROM marts.evidence_measures WHERE measure = 'relationship_good_pct_agree' ORDER BY 1") == [
-        ("E06000023", 6, True), ("E09000007", 6, True)
+    assert fetch(
+        w, "SELECT entity_code, base, suppressed FROM marts.evidence_measures WHERE measure = 'relationship_good_pct_agree' ORDER BY 1"
+    ) == [("E06000023", 6, True), ("E09000007", 6, True)]
+    assert fetch(w, "SELECT side, count(*) FROM staging.relationship_poll_responses GROUP BY side ORDER BY side") == [
+        ("public_body", 4),
+        ("sector", 8),
     ]
-    assert fetch(w, "SELECT side, count(*) FROM staging.relationship_poll_responses GROUP BY side ORDER BY side") == [("public_body", 4), ("sector", 8)]
-    assert fetch(w, "SELECT ukprn, survey_year, count(*), min(confidence_before), max(confidence_now) FROM staging.learner_survey_responses GROUP BY ALL ORDER BY 1") == [
-        ("10001465", 2024, 6, 1, 5), ("10004927", 2024, 6, 1, 5), ("10007924", 2023, 12, None, None)
+    assert fetch(
+        w,
+        "SELECT ukprn, survey_year, count(*), min(confidence_before), max(confidence_now) FROM staging.learner_survey_responses GROUP BY ALL ORDER BY 1",
+    ) == [("10001465", 2024, 6, 1, 5), ("10004927", 2024, 6, 1, 5), ("10007924", 2023, 12, None, None)]
+    assert fetch(w, "SELECT count(DISTINCT respondent_id), bool_and(respondent_id LIKE 'gf-%') FROM staging.employer_survey_responses") == [
+        (12, True)
     ]
-    assert fetch(w, "SELECT count(DISTINCT respondent_id), bool_and(respondent_id LIKE 'gf-%') FROM staging.employer_survey_responses") == [(12, True)]
     # KoboToolbox home postcodes reduced to LSOAs through the mapping's postcode lookup, then dropped
-    assert fetch(w, "SELECT count(home_lsoa), min(home_lsoa) FROM staging.learner_survey_responses WHERE source_file LIKE '%kobotoolbox%'") == [(12, "E01028354")]
+    assert fetch(
+        w, "SELECT count(home_lsoa), min(home_lsoa) FROM staging.learner_survey_responses WHERE source_file LIKE '%kobotoolbox%'"
+    ) == [(12, "E01028354")]
 
 
 def test_no_personal_data_reaches_the_warehouse_or_the_reports(tool_run):

@@ -31,10 +31,45 @@ def test_thresholds_table(frameworks):
     "document, message",
     [
         ({"id": "x", "name": "X", "points_per_indicator": 3}, "missing 'indicators'"),
-        ({"id": "x", "name": "X", "points_per_indicator": 3, "indicators": [{"id": "A", "text": "a"}, {"id": "A", "text": "b"}]}, "appears twice"),
-        ({"id": "x", "name": "X", "points_per_indicator": 3, "indicators": [{"id": "A", "text": "a", "evidence": {"measure": "nope", "thresholds": []}}]}, "evidence measure"),
-        ({"id": "x", "name": "X", "points_per_indicator": 3, "indicators": [{"id": "A", "text": "a", "evidence": {"measure": "ni7_pct_positive", "thresholds": [{"from": 20, "score": 1}, {"from": 10, "score": 2}]}}]}, "ascending"),
-        ({"id": "x", "name": "X", "points_per_indicator": 3, "indicators": [{"id": "A", "text": "a", "evidence": {"measure": "ni7_pct_positive", "thresholds": [{"from": 0, "score": 4}]}}]}, "0 to 3"),
+        (
+            {"id": "x", "name": "X", "points_per_indicator": 3, "indicators": [{"id": "A", "text": "a"}, {"id": "A", "text": "b"}]},
+            "appears twice",
+        ),
+        (
+            {
+                "id": "x",
+                "name": "X",
+                "points_per_indicator": 3,
+                "indicators": [{"id": "A", "text": "a", "evidence": {"measure": "nope", "thresholds": []}}],
+            },
+            "evidence measure",
+        ),
+        (
+            {
+                "id": "x",
+                "name": "X",
+                "points_per_indicator": 3,
+                "indicators": [
+                    {
+                        "id": "A",
+                        "text": "a",
+                        "evidence": {"measure": "ni7_pct_positive", "thresholds": [{"from": 20, "score": 1}, {"from": 10, "score": 2}]},
+                    }
+                ],
+            },
+            "ascending",
+        ),
+        (
+            {
+                "id": "x",
+                "name": "X",
+                "points_per_indicator": 3,
+                "indicators": [
+                    {"id": "A", "text": "a", "evidence": {"measure": "ni7_pct_positive", "thresholds": [{"from": 0, "score": 4}]}}
+                ],
+            },
+            "0 to 3",
+        ),
     ],
 )
 def test_malformed_frameworks_are_reported(tmp_path, document, message):
@@ -49,5 +84,7 @@ def test_invalid_yaml_is_reported_with_its_line(tmp_path):
 
 
 def test_a_user_can_add_a_framework_file(tmp_path):
-    (tmp_path / "mine.yaml").write_text(yaml.safe_dump({"id": "mine", "name": "Mine", "points_per_indicator": 2, "indicators": [{"id": "M1", "text": "One"}]}))
+    (tmp_path / "mine.yaml").write_text(
+        yaml.safe_dump({"id": "mine", "name": "Mine", "points_per_indicator": 2, "indicators": [{"id": "M1", "text": "One"}]})
+    )
     assert [f.id for f in load_frameworks(tmp_path)[0]] == ["mine"]

@@ -38,9 +38,11 @@ def test_bad_rows_are_quarantined_whole_and_good_rows_untouched(tmp_path, valida
     path = write_csv(
         tmp_path / "ni7.csv",
         ["Respondent ID", "Area code", "Survey year", "Influence", "Weight", "Email"],
-        [["1", "E06000023", "2010/11", "Very positive", "2", "a@example.org"],
-         ["2", "E06000023", "2010", "Banana", "1", "b@example.org"],
-         ["1", "E06000023", "2010/11", "Very positive", "2", "a@example.org"]],
+        [
+            ["1", "E06000023", "2010/11", "Very positive", "2", "a@example.org"],
+            ["2", "E06000023", "2010", "Banana", "1", "b@example.org"],
+            ["1", "E06000023", "2010/11", "Very positive", "2", "a@example.org"],
+        ],
     )
     prepared = prepare_file(path, "ni7", "ni7.csv", validator)
     assert (prepared.rows_read, prepared.rows_loaded, prepared.rows_quarantined, prepared.rows_duplicate) == (3, 1, 1, 1)

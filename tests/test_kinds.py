@@ -14,8 +14,14 @@ from scorecard.warehouse.build import ensure_schema
 LINEAGE = ["source_file", "row_number", "file_sha256", "run_id"]
 # The staging type each value domain loads as.
 STAGING_TYPES = {
-    "text": "VARCHAR", "code": "VARCHAR", "category": "VARCHAR", "year": "INTEGER", "scale": "TINYINT",
-    "number": "DOUBLE", "influence": "TINYINT", "agreement": "TINYINT",
+    "text": "VARCHAR",
+    "code": "VARCHAR",
+    "category": "VARCHAR",
+    "year": "INTEGER",
+    "scale": "TINYINT",
+    "number": "DOUBLE",
+    "influence": "TINYINT",
+    "agreement": "TINYINT",
 }
 
 

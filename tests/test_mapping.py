@@ -12,7 +12,9 @@ EXAMPLES = load_mappings(MAPPINGS_DIR / "examples")
 
 
 def test_headers_match_by_canonical_name_and_extra_columns_are_dropped(tmp_path):
-    path = write_csv(tmp_path / "e.csv", ["Respondent ID", "Area code", "Survey-Year", "INFLUENCE", "Notes"], [["1", "E06000023", "2010", "1", "x"]])
+    path = write_csv(
+        tmp_path / "e.csv", ["Respondent ID", "Area code", "Survey-Year", "INFLUENCE", "Notes"], [["1", "E06000023", "2010", "1", "x"]]
+    )
     mapped = map_columns(read_export(path), get_kind("ni7"))
     assert list(mapped.frame.columns) == list(get_kind("ni7").columns)  # template order; absent optional columns empty
     assert mapped.frame.loc[0, ["respondent_id", "area_code", "survey_year", "influence"]].tolist() == ["1", "E06000023", "2010", "1"]
@@ -27,7 +29,11 @@ def test_missing_required_column_rejects_the_file_with_the_reason(tmp_path):
 
 
 def test_a_reference_that_matches_two_columns_is_refused(tmp_path):
-    path = write_csv(tmp_path / "e.csv", ["Respondent ID", "respondent-id", "area_code", "survey_year", "influence"], [["1", "2", "E06000023", "2010", "1"]])
+    path = write_csv(
+        tmp_path / "e.csv",
+        ["Respondent ID", "respondent-id", "area_code", "survey_year", "influence"],
+        [["1", "2", "E06000023", "2010", "1"]],
+    )
     with pytest.raises(RejectedFile, match="matches several columns"):
         map_columns(read_export(path), get_kind("ni7"))
 
@@ -46,11 +52,19 @@ def test_qualtrics_export_tags_set_to_canonical_names_need_no_mapping():
 @pytest.mark.parametrize(
     "fixture, kind, sources",
     [
-        ("surveymonkey_relationship_poll.csv", "relationship_poll", {"respondent_id": "Respondent ID", "side": "Which best describes you?"}),
+        (
+            "surveymonkey_relationship_poll.csv",
+            "relationship_poll",
+            {"respondent_id": "Respondent ID", "side": "Which best describes you?"},
+        ),
         ("microsoft_forms_learner_survey.xlsx", "learner_survey", {"respondent_id": "ID", "ukprn": "Which college are you studying with?"}),
         ("google_forms_employer_survey.csv", "employer_survey", {"respondent_id": "Respondent ID (derived)"}),
         ("limesurvey_ni7.csv", "ni7", {"respondent_id": "id", "influence": "q1", "weight": "weight"}),
-        ("kobotoolbox_learner_survey.csv", "learner_survey", {"respondent_id": "_uuid", "ukprn": "provider/ukprn", "recommend": "feedback/recommend"}),
+        (
+            "kobotoolbox_learner_survey.csv",
+            "learner_survey",
+            {"respondent_id": "_uuid", "ukprn": "provider/ukprn", "recommend": "feedback/recommend"},
+        ),
     ],
 )
 def test_worked_example_mappings(fixture, kind, sources):
@@ -66,7 +80,14 @@ def test_worked_example_mappings(fixture, kind, sources):
 def test_value_translations_and_not_in_base():
     mapping = mapping_for("ni7/limesurvey_ni7.csv", "ni7", EXAMPLES)
     mapped = map_columns(read_export(TOOLS / "limesurvey_ni7.csv"), get_kind("ni7"), mapping)
-    assert [None if pd.isna(v) else v for v in mapped.frame["influence"].tolist()[:6]] == ["1", "2", "3", "2", "4", None]  # A6 (don't know) → not in base
+    assert [None if pd.isna(v) else v for v in mapped.frame["influence"].tolist()[:6]] == [
+        "1",
+        "2",
+        "3",
+        "2",
+        "4",
+        None,
+    ]  # A6 (don't know) → not in base
     poll = mapping_for("relationship_poll/surveymonkey_relationship_poll.csv", "relationship_poll", EXAMPLES)
     frame = map_columns(read_export(TOOLS / "surveymonkey_relationship_poll.csv"), get_kind("relationship_poll"), poll).frame
     assert set(frame["area_code"]) == {"E06000023", "E09000007"}

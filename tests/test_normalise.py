@@ -20,13 +20,31 @@ def values(series):
 
 
 def test_influence_labels_become_codes_in_any_case_and_apostrophe():
-    raw = pd.Series([" Very positive", "POSITIVE", "Neither positive nor negative", "no influence", "Negative ",
-                     "very  negative", "Don’t know", "don't KNOW", "", None, "3", "2.0", "Maybe"], dtype="str")
+    raw = pd.Series(
+        [
+            " Very positive",
+            "POSITIVE",
+            "Neither positive nor negative",
+            "no influence",
+            "Negative ",
+            "very  negative",
+            "Don’t know",
+            "don't KNOW",
+            "",
+            None,
+            "3",
+            "2.0",
+            "Maybe",
+        ],
+        dtype="str",
+    )
     assert values(normalise_influence(raw)) == ["1", "2", "3", "3", "4", "5", None, None, None, None, "3", "2", "Maybe"]
 
 
 def test_agreement_labels_and_unknown_values_left_for_validation():
-    raw = pd.Series(["Strongly agree", "agree", "Neither agree nor disagree", "Disagree", "strongly disagree", "Not sure", "6"], dtype="str")
+    raw = pd.Series(
+        ["Strongly agree", "agree", "Neither agree nor disagree", "Disagree", "strongly disagree", "Not sure", "6"], dtype="str"
+    )
     assert values(normalise_agreement(raw)) == ["5", "4", "3", "2", "1", None, "6"]
 
 
@@ -37,7 +55,11 @@ def test_academic_years_become_start_year():
 
 def test_scales_and_categories():
     assert values(normalise_scale(pd.Series(["7", "7.0", " 10", "Don't know", "seven"], dtype="str"))) == ["7", "7", "10", None, "seven"]
-    assert values(normalise_category(pd.Series(["Public body", "SECTOR", "public-body"], dtype="str"))) == ["public_body", "sector", "public_body"]
+    assert values(normalise_category(pd.Series(["Public body", "SECTOR", "public-body"], dtype="str"))) == [
+        "public_body",
+        "sector",
+        "public_body",
+    ]
 
 
 def normalised_in_duckdb(frame, kind, validator):
@@ -53,8 +75,16 @@ def normalised_in_duckdb(frame, kind, validator):
 def test_the_loader_normalises_every_column_by_its_domain(validator):
     kind = get_kind("ni7")
     frame = pd.DataFrame(
-        {"respondent_id": [" a1 "], "area_code": ["e06000023"], "survey_year": ["2008/09"], "influence": ["Positive"],
-         "weight": [" 1.5"], "org_type": [" Charity "], "income_band": [None], "funding_satisfaction": ["Agree"]},
+        {
+            "respondent_id": [" a1 "],
+            "area_code": ["e06000023"],
+            "survey_year": ["2008/09"],
+            "influence": ["Positive"],
+            "weight": [" 1.5"],
+            "org_type": [" Charity "],
+            "income_band": [None],
+            "funding_satisfaction": ["Agree"],
+        },
         dtype="str",
     )
     normalised = normalised_in_duckdb(frame, kind, validator)

@@ -42,7 +42,9 @@ def outcome(tmp_path_factory):
     (ni7 / "good.csv").write_text(GOOD)
     (ni7 / "big_cell_in_header_rows.csv").write_text(GOOD.splitlines()[0] + ",org_type\n1,E06000023,2010,1," + "x" * 2_000_000 + "\n")
     rows = "".join(f"{i},E06000023,2010,1,x\n" for i in range(10, 20))
-    (ni7 / "big_cell_later.csv").write_text("respondent_id,area_code,survey_year,influence,org_type\n" + rows + "99,E06000023,2010,1," + "y" * 2_000_000 + "\n")
+    (ni7 / "big_cell_later.csv").write_text(
+        "respondent_id,area_code,survey_year,influence,org_type\n" + rows + "99,E06000023,2010,1," + "y" * 2_000_000 + "\n"
+    )
     (ni7 / "binary.csv").write_bytes(bytes(range(256)) * 20)
     (ni7 / "ragged.csv").write_text(GOOD + "3,E06000023,2010,1,extra\n")
     sparse_xlsx(ni7 / "sparse.xlsx")
@@ -100,7 +102,9 @@ def test_a_file_that_changes_while_it_is_read_is_left_for_the_next_run(tmp_path,
     monkeypatch.setattr(stage, "land", land_while_appending)
     warehouse = tmp_path / "warehouse" / "scorecard.duckdb"
     files = {f["file_path"]: f for f in run(RunOptions(raw_dir=tmp_path / "raw", warehouse=warehouse, settle_seconds=0)).files}
-    assert files["ni7/growing.csv"]["status"] == "rejected" and "changed or vanished while it was read" in files["ni7/growing.csv"]["message"]
+    assert (
+        files["ni7/growing.csv"]["status"] == "rejected" and "changed or vanished while it was read" in files["ni7/growing.csv"]["message"]
+    )
     assert files["ni7/good.csv"]["status"] == "loaded"
     monkeypatch.setattr(stage, "land", land)
     again = {f["file_path"]: f for f in run(RunOptions(raw_dir=tmp_path / "raw", warehouse=warehouse, settle_seconds=0)).files}

@@ -72,12 +72,20 @@ def test_packs_round_trip_through_the_flow_to_agreed_scores(loop, tmp_path):
     shutil.copy(sector, raw / "assessment")
     shutil.copy(public, raw / "assessment")
     summary = run()
-    loaded = {f["file_path"]: (f["status"], f["rows_read"], f["rows_loaded"]) for f in summary["files"] if f["status"] != "skipped_unchanged"}
+    loaded = {
+        f["file_path"]: (f["status"], f["rows_read"], f["rows_loaded"]) for f in summary["files"] if f["status"] != "skipped_unchanged"
+    }
     assert loaded[f"assessment/{sector.name}"] == ("loaded", 16, 16)
     assert loaded[f"assessment/{public.name}"] == ("loaded", 16, 16)
-    bases = dict(fetch(warehouse, f"SELECT basis, count(*) FROM marts.indicator_scores WHERE entity_code = '{ENTITY}' AND year = {YEAR} GROUP BY ALL"))
+    bases = dict(
+        fetch(
+            warehouse, f"SELECT basis, count(*) FROM marts.indicator_scores WHERE entity_code = '{ENTITY}' AND year = {YEAR} GROUP BY ALL"
+        )
+    )
     assert bases == {"consensus": 14, "disputed": 2, "evidence": 1}
-    before = fetch(warehouse, f"SELECT total_score, indicators_disputed FROM marts.scorecard_totals WHERE entity_code = '{ENTITY}' AND year = {YEAR}")
+    before = fetch(
+        warehouse, f"SELECT total_score, indicators_disputed FROM marts.scorecard_totals WHERE entity_code = '{ENTITY}' AND year = {YEAR}"
+    )
     consensus_total = sum(v for k, v in SECTOR.items() if PUBLIC[k] == v) + 2  # + TS10 from NI7 (32.5% → 2)
     assert before == [(consensus_total, 2)]
 
@@ -88,9 +96,10 @@ def test_packs_round_trip_through_the_flow_to_agreed_scores(loop, tmp_path):
     fill(agreement, {"TS04": 2, "TS12": 1}, "I", "agreed at the panel meeting")
     shutil.copy(agreement, raw / "assessment")
     run()
-    assert fetch(warehouse, f"SELECT total_score, indicators_disputed, indicators_scored FROM marts.scorecard_totals WHERE entity_code = '{ENTITY}' AND year = {YEAR}") == [
-        (consensus_total + 3, 0, 17)
-    ]
+    assert fetch(
+        warehouse,
+        f"SELECT total_score, indicators_disputed, indicators_scored FROM marts.scorecard_totals WHERE entity_code = '{ENTITY}' AND year = {YEAR}",
+    ) == [(consensus_total + 3, 0, 17)]
     page = (warehouse.parent / "reports" / "scorecards" / f"{FRAMEWORK}-{ENTITY}-{YEAR}.html").read_text()
     assert page.count("✔ returned") == 3
 
@@ -128,12 +137,18 @@ def test_tampered_packs_are_quarantined_or_rejected_with_sheet_and_row(loop, tmp
     assert files["assessment/deleted.xlsx"]["status"] == "loaded" and files["assessment/deleted.xlsx"]["rows_loaded"] == 15
     assert "indicator row(s) TS04 deleted" in files["assessment/deleted.xlsx"]["message"]
     assert files["assessment/edited.xlsx"]["status"] == "rejected"
-    assert "Instructions sheet, rows 3-8: the pack's framework, entity, year or side were edited" in files["assessment/edited.xlsx"]["message"]
-    assert files["assessment/renamed.xlsx"]["status"] == "rejected" and "Scores sheet is missing" in files["assessment/renamed.xlsx"]["message"]
+    assert (
+        "Instructions sheet, rows 3-8: the pack's framework, entity, year or side were edited" in files["assessment/edited.xlsx"]["message"]
+    )
+    assert (
+        files["assessment/renamed.xlsx"]["status"] == "rejected"
+        and "Scores sheet is missing" in files["assessment/renamed.xlsx"]["message"]
+    )
     # nothing else lost: the good rows of the damaged packs are in, nothing from the rejected ones
-    assert fetch(warehouse, f"SELECT assessor, count(*) FROM staging.assessments WHERE entity_code = '{ENTITY}' AND year = {YEAR} GROUP BY ALL ORDER BY 1") == [
-        ("public_body", 15), ("sector", 15)
-    ]
+    assert fetch(
+        warehouse,
+        f"SELECT assessor, count(*) FROM staging.assessments WHERE entity_code = '{ENTITY}' AND year = {YEAR} GROUP BY ALL ORDER BY 1",
+    ) == [("public_body", 15), ("sector", 15)]
 
 
 def test_a_pack_for_a_framework_that_no_longer_exists(loop, tmp_path):
@@ -146,5 +161,12 @@ def test_a_pack_for_a_framework_that_no_longer_exists(loop, tmp_path):
     summary = nightly(raw_dir=str(raw), warehouse=str(warehouse), settle_seconds=0, scorecards_dir=str(scorecards), full_refresh=True)
     pack_file = next(f for f in summary["files"] if f["file_path"] == f"assessment/{path.name}")
     assert pack_file["rows_quarantined"] == 16 and pack_file["rows_loaded"] == 0
-    reasons = fetch(warehouse, f"SELECT DISTINCT regexp_replace(reasons, 'row [0-9]+', 'row N') FROM audit.quarantine WHERE file_path = 'assessment/{path.name}'")
-    assert reasons == [("Scores sheet, row N: framework is not a known scorecard framework (see scorecards/) (got 'compact_thriving_sector'); indicator_id is not an indicator of that framework",)]
+    reasons = fetch(
+        warehouse,
+        f"SELECT DISTINCT regexp_replace(reasons, 'row [0-9]+', 'row N') FROM audit.quarantine WHERE file_path = 'assessment/{path.name}'",
+    )
+    assert reasons == [
+        (
+            "Scores sheet, row N: framework is not a known scorecard framework (see scorecards/) (got 'compact_thriving_sector'); indicator_id is not an indicator of that framework",
+        )
+    ]

@@ -43,22 +43,33 @@ def poll(con, side, n, agreeing):
 def build(path, frameworks):
     with connect(path) as con:
         ensure_schema(con)
-        learner(con, "10000001", 10, [5, 6, 7, 8, 9, 10, 7, 8, 6, 4],
-                before=[1, 2, 2, 3, 3, 1, 2, 4, 3, 2], now=[2, 3, 2, 4, 5, 2, 2, 4, 4, 3], lsoas=DEPRIVED + NOT_DEPRIVED)
+        learner(
+            con,
+            "10000001",
+            10,
+            [5, 6, 7, 8, 9, 10, 7, 8, 6, 4],
+            before=[1, 2, 2, 3, 3, 1, 2, 4, 3, 2],
+            now=[2, 3, 2, 4, 5, 2, 2, 4, 4, 3],
+            lsoas=DEPRIVED + NOT_DEPRIVED,
+        )
         learner(con, "10000002", 9, [9] * 9)  # one short of the base: suppressed
         learner(con, "10000004", 10, [8] * 10)
         learner(con, "19999999", 10, [7] * 10)  # well-formed UKPRN, not in the register
         poll(con, "sector", 20, 6)
         poll(con, "public_body", 10, 8)
         for i in range(9):
-            con.execute(f"INSERT INTO staging.relationship_poll_responses VALUES (?, 'E09000007', 2010, 'sector', 4, NULL, NULL, NULL, NULL, NULL, {LINEAGE})", [f"c{i}"])
+            con.execute(
+                f"INSERT INTO staging.relationship_poll_responses VALUES (?, 'E09000007', 2010, 'sector', 4, NULL, NULL, NULL, NULL, NULL, {LINEAGE})",
+                [f"c{i}"],
+            )
     transform(path, frameworks, providers=REGISTER)
     return path
 
 
-@pytest.fixture
-def warehouse(tmp_path, frameworks):
-    return build(tmp_path / "w.duckdb", frameworks)
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, frameworks):
+    """Built once: the tests only read it."""
+    return build(tmp_path_factory.mktemp("provider-marts") / "w.duckdb", frameworks)
 
 
 def query(path, sql):
@@ -67,7 +78,10 @@ def query(path, sql):
 
 
 def test_learner_satisfaction_with_interval_and_suppression_at_the_boundary(warehouse):
-    rows = query(warehouse, "SELECT ukprn, provider_name, in_register, respondents, mean_score, ci_low, ci_high, suppressed FROM marts.learner_satisfaction ORDER BY ukprn")
+    rows = query(
+        warehouse,
+        "SELECT ukprn, provider_name, in_register, respondents, mean_score, ci_low, ci_high, suppressed FROM marts.learner_satisfaction ORDER BY ukprn",
+    )
     assert rows == [
         # mean 7.0, s = √(30/9) = 1.826, ± 1.96·s/√10 = 1.13
         ("10000001", "Provider A", True, 10, 7.0, 5.87, 8.13, False),
@@ -78,32 +92,42 @@ def test_learner_satisfaction_with_interval_and_suppression_at_the_boundary(ware
 
 
 def test_distance_travelled(warehouse):
-    assert query(warehouse, "SELECT pairs, mean_before, mean_now, mean_change, pct_improved, suppressed FROM marts.distance_travelled WHERE ukprn = '10000001'") == [
-        (10, 2.3, 3.1, 0.8, 70.0, False)
-    ]
+    assert query(
+        warehouse,
+        "SELECT pairs, mean_before, mean_now, mean_change, pct_improved, suppressed FROM marts.distance_travelled WHERE ukprn = '10000001'",
+    ) == [(10, 2.3, 3.1, 0.8, 70.0, False)]
 
 
 def test_deprivation_reach_against_the_home_local_authority(warehouse):
     # 4 of 10 learners live in Bristol LSOAs of IMD decile 1; 30.0% of Bristol's LSOAs are in deciles 1-2
-    assert query(warehouse, "SELECT learners_with_lsoa, pct_most_deprived_20, local_pct_most_deprived_20, reach_ratio, suppressed FROM marts.deprivation_reach WHERE ukprn = '10000001'") == [
-        (10, 40.0, 30.0, 1.33, False)
-    ]
+    assert query(
+        warehouse,
+        "SELECT learners_with_lsoa, pct_most_deprived_20, local_pct_most_deprived_20, reach_ratio, suppressed FROM marts.deprivation_reach WHERE ukprn = '10000001'",
+    ) == [(10, 40.0, 30.0, 1.33, False)]
 
 
 def test_relationship_poll_perception_gap_and_its_significance(warehouse):
-    assert query(warehouse, "SELECT side, respondents, pct_agree FROM marts.relationship_poll WHERE area_code = 'E06000023' AND statement = 'relationship_good' ORDER BY side") == [
-        ("public_body", 10, 80.0), ("sector", 20, 30.0)
-    ]
+    assert query(
+        warehouse,
+        "SELECT side, respondents, pct_agree FROM marts.relationship_poll WHERE area_code = 'E06000023' AND statement = 'relationship_good' ORDER BY side",
+    ) == [("public_body", 10, 80.0), ("sector", 20, 30.0)]
     # pooled p = 14/30; z = (0.8 − 0.3) / √(p(1−p)(1/20 + 1/10)) = 2.59
-    assert query(warehouse, "SELECT sector_pct_agree, public_body_pct_agree, gap, z, significant FROM marts.relationship_poll_gap WHERE area_code = 'E06000023' AND statement = 'relationship_good'") == [
-        (30.0, 80.0, 50.0, 2.59, True)
-    ]
-    assert query(warehouse, "SELECT sector_respondents, sector_pct_agree, gap, significant FROM marts.relationship_poll_gap WHERE area_code = 'E09000007'") == [(9, None, None, None)]
+    assert query(
+        warehouse,
+        "SELECT sector_pct_agree, public_body_pct_agree, gap, z, significant FROM marts.relationship_poll_gap WHERE area_code = 'E06000023' AND statement = 'relationship_good'",
+    ) == [(30.0, 80.0, 50.0, 2.59, True)]
+    assert query(
+        warehouse,
+        "SELECT sector_respondents, sector_pct_agree, gap, significant FROM marts.relationship_poll_gap WHERE area_code = 'E09000007'",
+    ) == [(9, None, None, None)]
 
 
 def test_provider_benchmarks_against_peers_of_the_same_type(warehouse):
-    rows = query(warehouse, """SELECT ukprn, national_peers, national_peer_mean, national_difference, national_comparison, regional_peers, regional_comparison
-                               FROM marts.provider_benchmarks WHERE measure = 'learner_satisfaction' ORDER BY ukprn""")
+    rows = query(
+        warehouse,
+        """SELECT ukprn, national_peers, national_peer_mean, national_difference, national_comparison, regional_peers, regional_comparison
+                               FROM marts.provider_benchmarks WHERE measure = 'learner_satisfaction' ORDER BY ukprn""",
+    )
     assert rows == [
         ("10000001", 1, 8.0, -1.0, "similar", 1, "similar"),  # B is suppressed, so D is A's only peer; 8.0 lies inside 5.87–8.13
         ("10000002", 2, 7.5, None, None, 0, None),
@@ -112,45 +136,81 @@ def test_provider_benchmarks_against_peers_of_the_same_type(warehouse):
 
 
 def test_roll_ups_put_districts_under_their_county(warehouse):
-    assert query(warehouse, "SELECT group_code, group_name, providers, respondents, mean_score FROM marts.provider_survey_rollups WHERE measure = 'learner_satisfaction' AND level = 'region' ORDER BY group_code") == [
-        ("E12000005", "West Midlands", 1, 9, None), ("E12000009", "South West", 2, 20, 7.5)
-    ]
+    assert query(
+        warehouse,
+        "SELECT group_code, group_name, providers, respondents, mean_score FROM marts.provider_survey_rollups WHERE measure = 'learner_satisfaction' AND level = 'region' ORDER BY group_code",
+    ) == [("E12000005", "West Midlands", 1, 9, None), ("E12000009", "South West", 2, 20, 7.5)]
 
 
 def test_default_provider_scorecard_scores_from_evidence(warehouse):
-    rows = query(warehouse, "SELECT indicator_id, score, basis FROM marts.indicator_scores WHERE framework = 'community_scorecard' AND entity_code = '10000001' AND indicator_id IN ('CS01', 'CS04', 'CS06', 'CS08') ORDER BY 1")
+    rows = query(
+        warehouse,
+        "SELECT indicator_id, score, basis FROM marts.indicator_scores WHERE framework = 'community_scorecard' AND entity_code = '10000001' AND indicator_id IN ('CS01', 'CS04', 'CS06', 'CS08') ORDER BY 1",
+    )
     assert rows == [("CS01", 2, "evidence"), ("CS04", 2, "evidence"), ("CS06", 3, "evidence"), ("CS08", None, "missing")]
 
 
 def test_an_organisation_adds_its_own_framework_and_a_broken_one_does_not_stop_it(tmp_path):
     folder = tmp_path / "scorecards"
     folder.mkdir()
-    (folder / "harbourside.yaml").write_text(yaml.safe_dump({
-        "id": "harbourside", "name": "Harbourside's own scorecard", "entity": "provider", "points_per_indicator": 3,
-        "indicators": [
-            {"id": "H1", "text": "Learners are happy", "evidence": {"measure": "learner_satisfaction", "thresholds": [{"from": 0, "score": 0}, {"from": 6.5, "score": 3}]}},
-            {"id": "H2", "text": "We work with the Compact", },
-        ],
-    }, sort_keys=False))
+    (folder / "harbourside.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "id": "harbourside",
+                "name": "Harbourside's own scorecard",
+                "entity": "provider",
+                "points_per_indicator": 3,
+                "indicators": [
+                    {
+                        "id": "H1",
+                        "text": "Learners are happy",
+                        "evidence": {"measure": "learner_satisfaction", "thresholds": [{"from": 0, "score": 0}, {"from": 6.5, "score": 3}]},
+                    },
+                    {
+                        "id": "H2",
+                        "text": "We work with the Compact",
+                    },
+                ],
+            },
+            sort_keys=False,
+        )
+    )
     (folder / "broken.yaml").write_text(
         "id: broken\nname: Broken\npoints_per_indicator: 3\nindicators:\n  - id: B1\n    text: x\n    evidence:\n"
         "      measure: learner_satisfaction\n      thresholds:\n        - {from: 8, score: 3}\n        - {from: 6, score: 1}\n"
     )
     frameworks, problems = load_frameworks(folder)
     assert [f.id for f in frameworks] == ["harbourside"]
-    assert len(problems) == 1 and "broken.yaml: line 10: B1: evidence thresholds need numeric `from` values in ascending order" in problems[0]
+    assert (
+        len(problems) == 1 and "broken.yaml: line 10: B1: evidence thresholds need numeric `from` values in ascending order" in problems[0]
+    )
     path = build(tmp_path / "w.duckdb", frameworks)
-    assert query(path, "SELECT indicator_id, score, basis FROM marts.indicator_scores WHERE framework = 'harbourside' AND entity_code = '10000001' ORDER BY 1") == [
-        ("H1", 3, "evidence"), ("H2", None, "missing")
-    ]
-    assert query(path, "SELECT total_score, max_score FROM marts.scorecard_totals WHERE framework = 'harbourside' AND entity_code = '10000001'") == [(3, 6)]
+    assert query(
+        path,
+        "SELECT indicator_id, score, basis FROM marts.indicator_scores WHERE framework = 'harbourside' AND entity_code = '10000001' ORDER BY 1",
+    ) == [("H1", 3, "evidence"), ("H2", None, "missing")]
+    assert query(
+        path, "SELECT total_score, max_score FROM marts.scorecard_totals WHERE framework = 'harbourside' AND entity_code = '10000001'"
+    ) == [(3, 6)]
 
 
 def test_contextual_rules_need_a_contextual_measure(tmp_path):
-    (tmp_path / "x.yaml").write_text(yaml.safe_dump({
-        "id": "x", "name": "X", "points_per_indicator": 3,
-        "indicators": [{"id": "X1", "text": "t", "evidence": {"measure": "learner_satisfaction", "contextual": True, "thresholds": [{"from": 0, "score": 1}]}}],
-    }))
+    (tmp_path / "x.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "id": "x",
+                "name": "X",
+                "points_per_indicator": 3,
+                "indicators": [
+                    {
+                        "id": "X1",
+                        "text": "t",
+                        "evidence": {"measure": "learner_satisfaction", "contextual": True, "thresholds": [{"from": 0, "score": 1}]},
+                    }
+                ],
+            }
+        )
+    )
     frameworks, problems = load_frameworks(tmp_path)
     assert frameworks == [] and "contextual rule needs a measure compared with peers or locality" in problems[0]
 

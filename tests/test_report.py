@@ -45,7 +45,9 @@ def test_every_mart_is_exported_as_parquet_row_for_row(published):
             parquet = warehouse.parent / "exports" / f"{table}.parquet"
             assert parquet.exists(), table
             for left, right in ((f"marts.{table}", f"read_parquet('{parquet}')"), (f"read_parquet('{parquet}')", f"marts.{table}")):
-                assert con.execute(f"SELECT count(*) FROM (SELECT * FROM {left} EXCEPT ALL SELECT * FROM {right})").fetchone() == (0,), table
+                assert con.execute(f"SELECT count(*) FROM (SELECT * FROM {left} EXCEPT ALL SELECT * FROM {right})").fetchone() == (0,), (
+                    table
+                )
     assert not list((warehouse.parent / "exports").glob(".*partial"))
 
 
@@ -68,19 +70,27 @@ def test_report_pages_are_self_contained(published):
     assert "../data-docs/index.html" in (reports / "quality.html").read_text()
 
 
-@pytest.mark.skipif(not chromium_path() and not os.environ.get("SCORECARD_REQUIRE_BROWSER"), reason="Debian's chromium is not installed (.ci/run installs it)")
-@pytest.mark.parametrize("page, indicators, width", [
-    ("compact_thriving_sector-E06000023-2010.html", 17, 1200),
-    ("community_scorecard-10001465-2023.html", 10, 1200),
-    ("compact_thriving_sector-E09000007-2011.html", 17, 390),  # a phone
-])
+@pytest.mark.skipif(
+    not chromium_path() and not os.environ.get("SCORECARD_REQUIRE_BROWSER"),
+    reason="Debian's chromium is not installed (.ci/run installs it)",
+)
+@pytest.mark.parametrize(
+    "page, indicators, width",
+    [
+        ("compact_thriving_sector-E06000023-2010.html", 17, 1200),
+        ("community_scorecard-10001465-2023.html", 10, 1200),
+        ("compact_thriving_sector-E09000007-2011.html", 17, 390),  # a phone
+    ],
+)
 def test_scorecard_page_in_headless_chromium(published, page, indicators, width):
     warehouse, _ = published
     path = warehouse.parent / "reports" / "scorecards" / page
     with duckdb.connect(str(warehouse), read_only=True) as con:
         framework, entity, year = page[:-5].rsplit("-", 2)
-        total, maximum = con.execute("SELECT total_score, max_score FROM marts.scorecard_totals WHERE framework = ? AND entity_code = ? AND year = ?",
-                                     [framework, entity, int(year)]).fetchone()
+        total, maximum = con.execute(
+            "SELECT total_score, max_score FROM marts.scorecard_totals WHERE framework = ? AND entity_code = ? AND year = ?",
+            [framework, entity, int(year)],
+        ).fetchone()
     with Page(path.as_uri(), width=width) as browser:
         assert browser.console_errors() == []
         assert browser.requests() == [path.as_uri()]  # the page itself, nothing else
@@ -100,7 +110,9 @@ def test_status_reports_the_last_run_and_rejected_files(published, capsys):
     assert facts["last_run"]["run_id"] == summary["run_id"]
     rejected = [f for f in facts["files"] if f["status"] == "rejected"]
     assert [f["file_path"] for f in rejected] == ["employer_survey/employer_feedback_no_ukprn.csv"]
-    assert facts["top_quarantine_reasons"][0]["rows"] == 10 and facts["top_quarantine_reasons"][0]["reason"].startswith("file rejected: missing required column ukprn")
+    assert facts["top_quarantine_reasons"][0]["rows"] == 10 and facts["top_quarantine_reasons"][0]["reason"].startswith(
+        "file rejected: missing required column ukprn"
+    )
     assert main(["status", "--warehouse", str(warehouse)]) == 0
     assert "rejected          employer_survey/employer_feedback_no_ukprn.csv" in capsys.readouterr().out
 
@@ -112,7 +124,9 @@ def test_a_duckdb_1x_reader_opens_the_published_warehouse(published, tmp_path):
     venv = tmp_path / "duckdb-1x"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "duckdb==1.1.3"], check=True, timeout=600)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "duckdb==1.1.3"], check=True, timeout=600
+    )
     script = (
         "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
         "print(duckdb.__version__, con.execute('SELECT count(*) FROM marts.scorecard_totals').fetchone()[0], "
@@ -135,7 +149,8 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
     """Every file in the folder: inode, mtime and bytes (a file written again has a new inode: pages are replaced by rename)."""
     return {
         path.relative_to(folder).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns, path.read_bytes())
-        for path in folder.rglob("*") if path.is_file()
+        for path in folder.rglob("*")
+        if path.is_file()
     }
 
 
@@ -169,24 +184,48 @@ def test_a_second_build_with_nothing_changed_writes_nothing(published, tmp_path)
     assert snapshot(out) == before  # not a byte, an mtime or an inode changed, the manifest's included
 
 
-@pytest.mark.parametrize("sql, expected", [
-    pytest.param("UPDATE marts.indicator_scores SET indicator_text = indicator_text || ' (revised)' "
-                 "WHERE entity_code = '10001465' AND year = 2023 AND position = 1",
-                 HARBOURSIDE[1:], id="an indicator: that scorecard's page"),
-    pytest.param("INSERT INTO staging.assessment_scores VALUES "
-                 "('compact_thriving_sector', 'E06000023', 2010, 'TS01', 'agreed', 3, NULL, 'assessment/late_agreement.csv')",
-                 BRISTOL[2:3], id="panel scores returned: that scorecard's page"),
-    pytest.param("UPDATE marts.scorecard_totals SET indicators_disputed = indicators_disputed + 1 WHERE entity_code = '10001465' AND year = 2022",
-                 [*HARBOURSIDE[:1], "index.html"], id="a count the history does not show: that page and the index"),
-    pytest.param("UPDATE marts.scorecard_totals SET total_score = total_score - 1 WHERE entity_code = 'E06000023' AND year = 2009",
-                 [*BRISTOL, "index.html"], id="a total: every year's page of the entity (history) and the index"),
-    pytest.param("UPDATE marts.ni7 SET respondents = respondents + 1 WHERE area_code = 'E06000023' AND survey_year = 2010",
-                 BRISTOL, id="survey evidence: every page of the entity"),
-    pytest.param("INSERT INTO staging.learner_survey_responses SELECT * REPLACE ('learner_survey/late.csv' AS source_file) "
-                 "FROM staging.learner_survey_responses WHERE ukprn = '10001465' LIMIT 1",
-                 HARBOURSIDE, id="a new source file: every page of the entity"),
-    pytest.param("DELETE FROM audit.quarantine WHERE file_path = 'ni7/ni7_2008_results.csv'", ["quality.html"], id="quarantine: the quality page"),
-])
+@pytest.mark.parametrize(
+    "sql, expected",
+    [
+        pytest.param(
+            "UPDATE marts.indicator_scores SET indicator_text = indicator_text || ' (revised)' "
+            "WHERE entity_code = '10001465' AND year = 2023 AND position = 1",
+            HARBOURSIDE[1:],
+            id="an indicator: that scorecard's page",
+        ),
+        pytest.param(
+            "INSERT INTO staging.assessment_scores VALUES "
+            "('compact_thriving_sector', 'E06000023', 2010, 'TS01', 'agreed', 3, NULL, 'assessment/late_agreement.csv')",
+            BRISTOL[2:3],
+            id="panel scores returned: that scorecard's page",
+        ),
+        pytest.param(
+            "UPDATE marts.scorecard_totals SET indicators_disputed = indicators_disputed + 1 "
+            "WHERE entity_code = '10001465' AND year = 2022",
+            [*HARBOURSIDE[:1], "index.html"],
+            id="a count the history does not show: that page and the index",
+        ),
+        pytest.param(
+            "UPDATE marts.scorecard_totals SET total_score = total_score - 1 WHERE entity_code = 'E06000023' AND year = 2009",
+            [*BRISTOL, "index.html"],
+            id="a total: every year's page of the entity (history) and the index",
+        ),
+        pytest.param(
+            "UPDATE marts.ni7 SET respondents = respondents + 1 WHERE area_code = 'E06000023' AND survey_year = 2010",
+            BRISTOL,
+            id="survey evidence: every page of the entity",
+        ),
+        pytest.param(
+            "INSERT INTO staging.learner_survey_responses SELECT * REPLACE ('learner_survey/late.csv' AS source_file) "
+            "FROM staging.learner_survey_responses WHERE ukprn = '10001465' LIMIT 1",
+            HARBOURSIDE,
+            id="a new source file: every page of the entity",
+        ),
+        pytest.param(
+            "DELETE FROM audit.quarantine WHERE file_path = 'ni7/ni7_2008_results.csv'", ["quality.html"], id="quarantine: the quality page"
+        ),
+    ],
+)
 def test_a_change_rewrites_exactly_the_pages_that_show_it(warehouse_copy, tmp_path, sql, expected):
     out = tmp_path / "reports"
     build_report(warehouse_copy, out)

@@ -38,8 +38,13 @@ def server(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
     env.pop("PREFECT_API_URL", None)
-    process = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/api"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -78,8 +83,14 @@ class Run:
     def __init__(self, env, *args, start_new_session=False):
         self.log = Path(tempfile.mkstemp(prefix="scorecard-run-", suffix=".log")[1])
         with open(self.log, "w") as out:
-            self.process = subprocess.Popen([str(BIN / "scorecard"), "run", "--settle-seconds", "0", *args], env=env,
-                                            stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=start_new_session)
+            self.process = subprocess.Popen(
+                [str(BIN / "scorecard"), "run", "--settle-seconds", "0", *args],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=start_new_session,
+            )
         self.pid = self.process.pid
 
     def wait(self, timeout=600) -> int:
@@ -102,14 +113,36 @@ def test_the_deployment_from_prefect_yaml_runs_on_a_real_server(server, tmp_path
     subprocess.run([prefect, "work-pool", "create", "scorecard", "--type", "process"], env=server, check=True, capture_output=True)
     deployed = subprocess.run([prefect, "--no-prompt", "deploy", "--all"], env=server, cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-    listing = subprocess.run([prefect, "deployment", "inspect", "scorecard-nightly/scorecard-nightly"], env=server, capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(
+        [prefect, "deployment", "inspect", "scorecard-nightly/scorecard-nightly"], env=server, capture_output=True, text=True, check=True
+    ).stdout
     assert "0 2 * * *" in listing and "Europe/London" in listing
     raw, warehouse = fresh_raw(tmp_path), tmp_path / "warehouse" / "scorecard.duckdb"
-    subprocess.run([prefect, "deployment", "run", "scorecard-nightly/scorecard-nightly",
-                    "--param", f"raw_dir={raw}", "--param", f"warehouse={warehouse}", "--param", "settle_seconds=0"],
-                   env=server, check=True, capture_output=True)
-    worker = subprocess.run([prefect, "worker", "start", "--pool", "scorecard", "--run-once"], env=server, cwd=PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=600)
+    subprocess.run(
+        [
+            prefect,
+            "deployment",
+            "run",
+            "scorecard-nightly/scorecard-nightly",
+            "--param",
+            f"raw_dir={raw}",
+            "--param",
+            f"warehouse={warehouse}",
+            "--param",
+            "settle_seconds=0",
+        ],
+        env=server,
+        check=True,
+        capture_output=True,
+    )
+    worker = subprocess.run(
+        [prefect, "worker", "start", "--pool", "scorecard", "--run-once"],
+        env=server,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert warehouse.exists(), worker.stdout[-3000:] + worker.stderr[-3000:]
     assert runs(warehouse) == [("completed", 15, 0, 4848)]
 
@@ -122,7 +155,9 @@ def test_two_runs_at_once_have_one_writer(server, tmp_path):
     # one loaded everything, the other found it all unchanged: nothing twice, nothing corrupted
     assert sorted(runs(warehouse), key=lambda r: r[1]) == [("completed", 0, 15, 0), ("completed", 15, 0, 4848)]
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM staging.learner_survey_responses").fetchone() == (1998,)  # 456 + 492 + 1050 valid learner rows, once
+        assert con.execute("SELECT count(*) FROM staging.learner_survey_responses").fetchone() == (
+            1998,
+        )  # 456 + 492 + 1050 valid learner rows, once
 
     # While another writer holds the lock: on_busy=exit stops at once; on_busy=wait gives up at its timeout.
     from scorecard.warehouse.lock import warehouse_lock
@@ -168,9 +203,20 @@ def test_dask_and_threads_build_the_same_warehouse(server, tmp_path):
         run = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse), "--runner", runner, "--workers", "2")
         assert run.wait(timeout=900) == 0, run.output[-2000:]
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            tables = [t for (t,) in con.execute("SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('marts', 'staging') ORDER BY 1").fetchall()]
-            built[runner] = {t: con.execute(f"SELECT * EXCLUDE (run_id) FROM {t} ORDER BY ALL" if "responses" in t or t == "staging.assessments"
-                                            else f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+            tables = [
+                t
+                for (t,) in con.execute(
+                    "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_schema IN ('marts', 'staging') ORDER BY 1"
+                ).fetchall()
+            ]
+            built[runner] = {
+                t: con.execute(
+                    f"SELECT * EXCLUDE (run_id) FROM {t} ORDER BY ALL"
+                    if "responses" in t or t == "staging.assessments"
+                    else f"SELECT * FROM {t} ORDER BY ALL"
+                ).fetchall()
+                for t in tables
+            }
     assert built["threads"].keys() == built["dask"].keys()
     for table in built["threads"]:
         assert built["threads"][table] == built["dask"][table], table
@@ -182,9 +228,24 @@ def test_a_scheduled_run_fires_when_served(server, tmp_path):
     raw, warehouse = fresh_raw(tmp_path), tmp_path / "w" / "scorecard.duckdb"
     log = tmp_path / "serve.log"
     with open(log, "w") as out:
-        serve = subprocess.Popen([str(BIN / "scorecard"), "serve", "--cron", "* * * * *", "--raw", str(raw),
-                                  "--warehouse", str(warehouse), "--settle-seconds", "0"],
-                                 env=server, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        serve = subprocess.Popen(
+            [
+                str(BIN / "scorecard"),
+                "serve",
+                "--cron",
+                "* * * * *",
+                "--raw",
+                str(raw),
+                "--warehouse",
+                str(warehouse),
+                "--settle-seconds",
+                "0",
+            ],
+            env=server,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 240  # the scheduler looks every 60 s; runs fall on the minute
         while not (warehouse.exists() and runs(warehouse)) and time.monotonic() < deadline:

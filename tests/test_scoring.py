@@ -9,9 +9,10 @@ from scorecard.warehouse.transform import transform
 LINEAGE = "'test.csv', 1, 'sha', 'run'"
 
 
-@pytest.fixture
-def warehouse(tmp_path, frameworks):
-    path = tmp_path / "w.duckdb"
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, frameworks):
+    """Built once: the tests only read it."""
+    path = tmp_path_factory.mktemp("scoring") / "w.duckdb"
     with connect(path) as con:
         ensure_schema(con)
         # Bristol NI7 2010: 3 positive answers weighted 2, 7 others weighted 1, one don't know (not in base)
@@ -25,13 +26,20 @@ def warehouse(tmp_path, frameworks):
         for i in range(9):
             con.execute(f"INSERT INTO staging.ni7_responses VALUES (?, 'E09000007', 2010, 1, NULL, NULL, NULL, NULL, {LINEAGE})", [f"c{i}"])
         scores = [
-            (2009, "TS01", "sector", 1), (2009, "TS01", "public_body", 1),
-            (2009, "TS03", "sector", 3), (2009, "TS03", "public_body", 3),
-            (2009, "TS05", "sector", 2), (2009, "TS05", "public_body", 2),
-            (2010, "TS01", "sector", 2), (2010, "TS01", "public_body", 2),   # consensus
-            (2010, "TS02", "sector", 1), (2010, "TS02", "public_body", 3),   # disputed
-            (2010, "TS03", "sector", 1), (2010, "TS03", "public_body", 3), (2010, "TS03", "agreed", 2),  # agreed
-            (2010, "TS04", "sector", 3),                                       # one side only → missing
+            (2009, "TS01", "sector", 1),
+            (2009, "TS01", "public_body", 1),
+            (2009, "TS03", "sector", 3),
+            (2009, "TS03", "public_body", 3),
+            (2009, "TS05", "sector", 2),
+            (2009, "TS05", "public_body", 2),
+            (2010, "TS01", "sector", 2),
+            (2010, "TS01", "public_body", 2),  # consensus
+            (2010, "TS02", "sector", 1),
+            (2010, "TS02", "public_body", 3),  # disputed
+            (2010, "TS03", "sector", 1),
+            (2010, "TS03", "public_body", 3),
+            (2010, "TS03", "agreed", 2),  # agreed
+            (2010, "TS04", "sector", 3),  # one side only → missing
             (2011, "TS01", "agreed", 3),
         ]
         for year, indicator, assessor, score in scores:
@@ -50,15 +58,15 @@ def query(path, sql, *params):
 
 def test_ni7_weighted_percent_positive_with_wilson_interval_on_effective_base(warehouse):
     # p = 6/13 = 46.15%; n_eff = 13² / (3·4 + 7·1) = 8.895; Wilson 95% = 19.9 – 74.7
-    assert query(warehouse, "SELECT respondents, positive, pct_positive, ci_low, ci_high, suppressed FROM marts.ni7 WHERE area_code = 'E06000023'") == [
-        (10, 3, 46.2, 19.9, 74.7, False)
-    ]
+    assert query(
+        warehouse, "SELECT respondents, positive, pct_positive, ci_low, ci_high, suppressed FROM marts.ni7 WHERE area_code = 'E06000023'"
+    ) == [(10, 3, 46.2, 19.9, 74.7, False)]
 
 
 def test_small_bases_are_suppressed_not_zero(warehouse):
-    assert query(warehouse, "SELECT area_name, respondents, pct_positive, ci_low, ci_high, suppressed FROM marts.ni7 WHERE area_code = 'E09000007'") == [
-        ("Camden", 9, None, None, None, True)
-    ]
+    assert query(
+        warehouse, "SELECT area_name, respondents, pct_positive, ci_low, ci_high, suppressed FROM marts.ni7 WHERE area_code = 'E09000007'"
+    ) == [("Camden", 9, None, None, None, True)]
 
 
 def test_final_score_basis(warehouse):
@@ -76,7 +84,9 @@ def test_final_score_basis(warehouse):
         ("TS10", 3, "evidence", None, None, None, 3),  # NI7 46.2% ≥ 35 → 3 points
         ("TS17", None, "missing", None, None, None, None),
     ]
-    assert query(warehouse, "SELECT count(*), min(max_score) FROM marts.indicator_scores WHERE entity_code = 'E06000023' AND year = 2010") == [(17, 3)]
+    assert query(
+        warehouse, "SELECT count(*), min(max_score) FROM marts.indicator_scores WHERE entity_code = 'E06000023' AND year = 2010"
+    ) == [(17, 3)]
 
 
 def test_totals_and_like_for_like_direction_of_travel(warehouse):
@@ -95,13 +105,13 @@ def test_totals_and_like_for_like_direction_of_travel(warehouse):
 
 
 def test_regional_and_tier_aggregates(warehouse):
-    assert query(warehouse, "SELECT region_name, areas, respondents FROM marts.ni7_by_region WHERE survey_year = 2010 ORDER BY region_code") == [
-        ("London", 1, 9), ("South West", 1, 10), ("England", 2, 19)
-    ]
+    assert query(
+        warehouse, "SELECT region_name, areas, respondents FROM marts.ni7_by_region WHERE survey_year = 2010 ORDER BY region_code"
+    ) == [("London", 1, 9), ("South West", 1, 10), ("England", 2, 19)]
     assert query(warehouse, "SELECT tier, respondents FROM marts.ni7_by_tier ORDER BY tier") == [("unitary", 19)]
-    assert query(warehouse, "SELECT tier, year, entities, mean_total_score, improving FROM marts.scorecard_totals_by_tier ORDER BY year") == [
-        ("unitary", 2009, 1, 6.0, 0), ("unitary", 2010, 1, 7.0, 0), ("unitary", 2011, 1, 6.0, 1)
-    ]
+    assert query(
+        warehouse, "SELECT tier, year, entities, mean_total_score, improving FROM marts.scorecard_totals_by_tier ORDER BY year"
+    ) == [("unitary", 2009, 1, 6.0, 0), ("unitary", 2010, 1, 7.0, 0), ("unitary", 2011, 1, 6.0, 1)]
     assert query(warehouse, "SELECT region_name, year, pct_of_max FROM marts.scorecard_totals_by_region WHERE year = 2010") == [
         ("South West", 2010, 13.7)
     ]
@@ -111,7 +121,8 @@ def test_areas_reference_covers_tiers_regions_and_abolished_counties(warehouse):
     rows = dict(
         (code, (tier, region, county, current))
         for code, tier, region, county, current in query(
-            warehouse, "SELECT area_code, tier, region_name, county_code, is_current FROM staging.areas WHERE area_code IN ('E07000176','E10000006','E08000025')"
+            warehouse,
+            "SELECT area_code, tier, region_name, county_code, is_current FROM staging.areas WHERE area_code IN ('E07000176','E10000006','E08000025')",
         )
     )
     assert rows["E07000176"] == ("district", "East Midlands", "E10000024", True)

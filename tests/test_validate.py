@@ -37,16 +37,21 @@ def reasons_by_row(failures):
 
 
 def test_good_rows_pass(validator):
-    frame = ni7_frame([[1, "a", "E06000023", "2010", "1", "1.5", None, None, "4"],
-                       [2, "b", "E10000006", "2008", None, None, None, None, None]])  # abolished county, don't know
+    frame = ni7_frame(
+        [[1, "a", "E06000023", "2010", "1", "1.5", None, None, "4"], [2, "b", "E10000006", "2008", None, None, None, None, None]]
+    )  # abolished county, don't know
     assert validate_frame(frame, KINDS["ni7"], validator).empty
 
 
 def test_every_reason_of_a_bad_row_is_listed(validator):
-    frame = ni7_frame([[1, "a", "E06000023", "2010", "1", "1", None, None, None],
-                       [2, None, "E06999999", "20x0", "9", "-1", None, None, "7"],
-                       [3, "c", "E06000023", "2010", "2", "0", None, None, None],
-                       [4, "c", "E06000023", "2010", "3", "1", None, None, None]])
+    frame = ni7_frame(
+        [
+            [1, "a", "E06000023", "2010", "1", "1", None, None, None],
+            [2, None, "E06999999", "20x0", "9", "-1", None, None, "7"],
+            [3, "c", "E06000023", "2010", "2", "0", None, None, None],
+            [4, "c", "E06000023", "2010", "3", "1", None, None, None],
+        ]
+    )
     failures = validate_frame(frame, KINDS["ni7"], validator)
     failed = failed_rows(failures)
     assert ("respondent_id", (2,)) in failed
@@ -65,9 +70,11 @@ def test_every_reason_of_a_bad_row_is_listed(validator):
 def test_assessment_indicator_must_belong_to_its_framework(validator):
     columns = ["row_number", *KINDS["assessment"].columns]
     frame = pd.DataFrame(
-        [[1, "compact_thriving_sector", "E06000023", "2010", "TS17", "sector", "3", None],
-         [2, "compact_thriving_sector", "E06000023", "2010", "TS18", "sector", "3", None],
-         [3, "no_such_framework", "E06000023", "2010", "TS01", "agreed", "4", None]],
+        [
+            [1, "compact_thriving_sector", "E06000023", "2010", "TS17", "sector", "3", None],
+            [2, "compact_thriving_sector", "E06000023", "2010", "TS18", "sector", "3", None],
+            [3, "no_such_framework", "E06000023", "2010", "TS01", "agreed", "4", None],
+        ],
         columns=columns,
     ).astype({c: "str" for c in columns[1:]})
     reasons = reasons_by_row(validate_frame(frame, KINDS["assessment"], validator))

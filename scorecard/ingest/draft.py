@@ -70,10 +70,7 @@ def describe(export: Export, mapping_path: str | None = None) -> dict:
         "not_respondents": int(export.excluded.notna().sum()),
         "notes": export.layout.notes,
         "mapping": mapping_path,
-        "columns": [
-            {"name": c.name, "question": c.question, "personal": c.name in export.personal_dropped}
-            for c in export.layout.columns
-        ],
+        "columns": [{"name": c.name, "question": c.question, "personal": c.name in export.personal_dropped} for c in export.layout.columns],
     }
 
 
@@ -90,7 +87,9 @@ def suggest_columns(export: Export, kind: Kind) -> dict[str, str | None]:
         name = find_column(export, column) if column != "respondent_id" else export.layout.id_column
         if name is None:
             for group in QUESTION_WORDS.get(column, []):
-                fits = [n for n in export.frame.columns if n not in taken and all(w in _words(n + " " + questions.get(n, "")) for w in group)]
+                fits = [
+                    n for n in export.frame.columns if n not in taken and all(w in _words(n + " " + questions.get(n, "")) for w in group)
+                ]
                 if fits:
                     name = fits[0]
                     break

@@ -18,9 +18,18 @@ import pandas as pd
 QUALTRICS_SYSTEM = {"responseid", "startdate", "enddate", "status", "ipaddress", "finished", "recordeddate"}
 # Qualtrics Status codes (numeric exports) and labels (choice-text exports) that are not respondents.
 QUALTRICS_NOT_RESPONDENTS = {
-    "1": "Survey Preview", "2": "Survey Test", "8": "Spam", "9": "Preview Spam", "12": "Imported Spam", "17": "Offline Preview",
-    "survey preview": "Survey Preview", "survey test": "Survey Test", "spam": "Spam", "preview spam": "Preview Spam",
-    "imported spam": "Imported Spam", "offline survey preview": "Offline Preview",
+    "1": "Survey Preview",
+    "2": "Survey Test",
+    "8": "Spam",
+    "9": "Preview Spam",
+    "12": "Imported Spam",
+    "17": "Offline Preview",
+    "survey preview": "Survey Preview",
+    "survey test": "Survey Test",
+    "spam": "Spam",
+    "preview spam": "Preview Spam",
+    "imported spam": "Imported Spam",
+    "offline survey preview": "Offline Preview",
 }
 MICROSOFT_FORMS_START = ["id", "start time", "completion time", "email", "name"]
 LIMESURVEY_SYSTEM = {"id", "submitdate", "lastpage", "startlanguage"}
@@ -106,8 +115,14 @@ def detect_layout(head: list[list[str]]) -> Layout:
     if import_ids and QUALTRICS_SYSTEM & set(lowered):
         variant = "current 3-row header" if import_ids == "json" else "2016 Insights 3-row header"
         names = [clean(cell) for cell in first]
-        return Layout("qualtrics", variant, 3, _columns(names, second), _find(names, "responseid"),
-                      notes=[f"time zone: {_qualtrics_time_zone(third)}"] if import_ids == "json" and _qualtrics_time_zone(third) else [])
+        return Layout(
+            "qualtrics",
+            variant,
+            3,
+            _columns(names, second),
+            _find(names, "responseid"),
+            notes=[f"time zone: {_qualtrics_time_zone(third)}"] if import_ids == "json" and _qualtrics_time_zone(third) else [],
+        )
     if first[:2] == ["V1", "V2"] and "responseid" in _lower(second):
         names = [second[i] if re.fullmatch(r"V\d+", first[i]) else first[i] for i in range(width)]
         return Layout("qualtrics", "legacy 2-row V1…V10 header", 2, _columns(names, second), _find(names, "responseid"))
@@ -116,7 +131,9 @@ def detect_layout(head: list[list[str]]) -> Layout:
         if any(cell.lower() in answers for cell in second):
             questions = _forward_fill(first)
             names = [q if sub.lower() in answers | {""} else f"{q} - {sub}" for q, sub in zip(questions, second, strict=True)]
-            return Layout("surveymonkey", "2-row header (question / option)", 2, _columns(names, names), _find(names, lowered[0].replace(" ", "")))
+            return Layout(
+                "surveymonkey", "2-row header (question / option)", 2, _columns(names, names), _find(names, lowered[0].replace(" ", ""))
+            )
         if "collector id" in lowered or any(" - " in cell for cell in first):
             return Layout("surveymonkey", "1-row header (question - option)", 1, _columns(first, first), first[0])
     if lowered[:5] == MICROSOFT_FORMS_START:
@@ -158,6 +175,7 @@ def _qualtrics_time_zone(cells: list[str]) -> str | None:
 
 
 # ---- rows that are not responses, and derived columns --------------------------------------------
+
 
 def excluded_rows(layout: Layout, frame: pd.DataFrame) -> pd.Series:
     """Reason per data-row position for rows that are not respondents (else missing)."""
@@ -209,8 +227,19 @@ def add_google_respondent_id(frame: pd.DataFrame, date_order: str) -> pd.DataFra
     timestamp_column = frame.columns[0]
     parts = frame[timestamp_column].str.extract(GOOGLE_TIMESTAMP)
     day, month = (parts[0], parts[1]) if date_order == "dmy" else (parts[1], parts[0])
-    iso = (parts[2] + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + "T"
-           + parts[3].fillna("0").str.zfill(2) + ":" + parts[4].fillna("0").str.zfill(2) + ":" + parts[5].fillna("0").str.zfill(2))
+    iso = (
+        parts[2]
+        + "-"
+        + month.str.zfill(2)
+        + "-"
+        + day.str.zfill(2)
+        + "T"
+        + parts[3].fillna("0").str.zfill(2)
+        + ":"
+        + parts[4].fillna("0").str.zfill(2)
+        + ":"
+        + parts[5].fillna("0").str.zfill(2)
+    )
     frame = frame.assign(**{timestamp_column: iso.where(iso.notna(), frame[timestamp_column])})
     # pandas' row hash is deterministic (fixed key) and vectorised; 64 bits is plenty within a survey.
     hashes = pd.util.hash_pandas_object(frame.drop(columns=[GOOGLE_ID_COLUMN], errors="ignore"), index=False).to_numpy()

@@ -72,7 +72,9 @@ def load_rejected(con: duckdb.DuckDBPyConnection, kind: Kind, rejected: list[Sta
 
 def load_valid(con: duckdb.DuckDBPyConnection, kind: Kind, files: list[StagedFile], validator: Validator, run_id: str) -> dict[int, dict]:
     """Validate and load the readable files of one kind; return file_id → row counts and statistics."""
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {BATCH} AS SELECT * FROM read_parquet({parquet_list([f.landing for f in files if f.landing])})")
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW {BATCH} AS SELECT * FROM read_parquet({parquet_list([f.landing for f in files if f.landing])})"
+    )
     rules = validator.rules(kind.name)
     validate_batch(con, kind, rules)
     con.execute(
@@ -88,18 +90,30 @@ def load_valid(con: duckdb.DuckDBPyConnection, kind: Kind, files: list[StagedFil
     )
     counts = con.execute(
         f"""
-        SELECT b.file_id, count(*) FILTER (WHERE b.duplicate) AS duplicate, count(v.row_number) AS quarantined
-        FROM {BATCH} b LEFT JOIN {VERDICTS} v USING (file_id, row_number)
-        GROUP BY b.file_id
+        SELECT file_id, sum(duplicate) AS duplicate, sum(quarantined) AS quarantined FROM (
+            SELECT file_id, count(*) FILTER (WHERE duplicate) AS duplicate, 0 AS quarantined FROM {BATCH} GROUP BY file_id
+            UNION ALL
+            SELECT file_id, 0, count(*) FROM {VERDICTS} GROUP BY file_id
+        ) GROUP BY file_id
         """
     ).fetchall()
     statistics = file_statistics(con, rules)
-    return {file_id: {"duplicate": duplicate, "quarantined": quarantined, "statistics": statistics.get(file_id, [])}
-            for file_id, duplicate, quarantined in counts}
+    return {
+        file_id: {"duplicate": duplicate, "quarantined": quarantined, "statistics": statistics.get(file_id, [])}
+        for file_id, duplicate, quarantined in counts
+    }
 
 
-def load_log_row(file: StagedFile | SourceFile, run_id: str, loaded_at: dt.datetime, status: str, message: str,
-                 read: int = 0, quarantined: int = 0, duplicate: int = 0) -> dict:
+def load_log_row(
+    file: StagedFile | SourceFile,
+    run_id: str,
+    loaded_at: dt.datetime,
+    status: str,
+    message: str,
+    read: int = 0,
+    quarantined: int = 0,
+    duplicate: int = 0,
+) -> dict:
     return {
         "run_id": run_id,
         "file_path": file.file_path,
@@ -136,7 +150,11 @@ def load_staged(
             outcome = load_valid(con, kind, readable, validator, run_id)
             for file in readable:
                 counts = outcome.get(file.file_id, {"duplicate": 0, "quarantined": 0, "statistics": []})
-                rows.append(load_log_row(file, run_id, loaded_at, "loaded", file.message, file.rows_read, counts["quarantined"], counts["duplicate"]))
+                rows.append(
+                    load_log_row(
+                        file, run_id, loaded_at, "loaded", file.message, file.rows_read, counts["quarantined"], counts["duplicate"]
+                    )
+                )
                 validations.append(FileValidation(file.file_path, kind.name, counts["statistics"]))
     rows += [load_log_row(source, run_id, loaded_at, "skipped_unchanged", reason) for source, reason in skipped]
     log = pd.DataFrame(rows)
@@ -145,7 +163,9 @@ def load_staged(
     return LoadResult(log=log, validations=validations)
 
 
-def load_files(build: Path, staged: list[StagedFile], skipped: list[tuple[SourceFile, str]], run_id: str, validator: Validator) -> LoadResult:
+def load_files(
+    build: Path, staged: list[StagedFile], skipped: list[tuple[SourceFile, str]], run_id: str, validator: Validator
+) -> LoadResult:
     """Load the run's staged files into the build warehouse in one transaction."""
     with connect(build) as con:
         con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")

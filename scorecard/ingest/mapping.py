@@ -69,6 +69,7 @@ def canonical_name(header: str) -> str:
 
 # ---- mapping files ----------------------------------------------------------------------------
 
+
 def parse_mapping(document: object, path: Path) -> Mapping:
     def fail(message: str) -> MappingError:
         return MappingError(f"{path}: {message}")

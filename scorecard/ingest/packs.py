@@ -43,8 +43,10 @@ def read_pack(path: Path) -> Pack:
     framework, entity, year, side, stamp = (str(meta[f"B{row}"].value or "").strip() for row in META_ROWS.values())
     ids = str(meta[f"B{INDICATOR_LIST_ROW}"].value or "").split(",")
     if stamp != checksum(framework, entity, year, side, ids):
-        raise PackError("Instructions sheet, rows 3-8: the pack's framework, entity, year or side were edited; "
-                        "generate a new pack with `scorecard panel-pack` rather than editing one")
+        raise PackError(
+            "Instructions sheet, rows 3-8: the pack's framework, entity, year or side were edited; "
+            "generate a new pack with `scorecard panel-pack` rather than editing one"
+        )
     if "Scores" not in workbook.sheetnames:
         raise PackError(f"the Scores sheet is missing (sheets: {', '.join(workbook.sheetnames)}); was it renamed?")
     sheet = workbook["Scores"]
@@ -62,11 +64,20 @@ def read_pack(path: Path) -> Pack:
         score, note = row[score_at], row[note_at]
         if score is None and note is None:
             continue  # this side proposes nothing for the indicator
-        records.append({"framework": framework, "entity_code": entity, "year": year, "indicator_id": str(indicator),
-                        "assessor": side, "score": None if score is None else str(score), "note": note})
+        records.append(
+            {
+                "framework": framework,
+                "entity_code": entity,
+                "year": year,
+                "indicator_id": str(indicator),
+                "assessor": side,
+                "score": None if score is None else str(score),
+                "note": note,
+            }
+        )
         sheet_rows.append(number)
     missing = [i for i in ids if i not in seen]
-    notes = [f"Scores sheet: indicator row(s) {', '.join(missing)} deleted from the pack" ] if missing else []
+    notes = [f"Scores sheet: indicator row(s) {', '.join(missing)} deleted from the pack"] if missing else []
     frame = pd.DataFrame(records, columns=["framework", "entity_code", "year", "indicator_id", "assessor", "score", "note"])
     frame = frame.map(excel_cell_text).astype("str")
     return Pack(framework, entity, year, side, frame, sheet_rows, notes)

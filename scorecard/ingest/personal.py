@@ -12,12 +12,26 @@ import re
 
 # Matched against the column name and its question text, lower-cased with punctuation as spaces.
 PERSONAL_PATTERNS = [
-    r"\be ?mail\b", r"\bemailaddress\b", r"\brecipient",
-    r"^name$", r"\b(first|last|full|sur|given|family|respondent s|your) ?name\b", r"\bwhat is your name\b",
-    r"\bip ?address\b", r"\bipaddress\b", r"\bipaddr\b", r"^ip$",
-    r"\blatitude\b", r"\blongitude\b", r"\blocation ?(latitude|longitude|accuracy)\b", r"\bgeolocation\b", r"\bgps\b",
-    r"\bphone\b", r"\btelephone\b", r"\bmobile (number|no)\b",
-    r"\bpost ?code\b", r"\bzip ?code\b",
+    r"\be ?mail\b",
+    r"\bemailaddress\b",
+    r"\brecipient",
+    r"^name$",
+    r"\b(first|last|full|sur|given|family|respondent s|your) ?name\b",
+    r"\bwhat is your name\b",
+    r"\bip ?address\b",
+    r"\bipaddress\b",
+    r"\bipaddr\b",
+    r"^ip$",
+    r"\blatitude\b",
+    r"\blongitude\b",
+    r"\blocation ?(latitude|longitude|accuracy)\b",
+    r"\bgeolocation\b",
+    r"\bgps\b",
+    r"\bphone\b",
+    r"\btelephone\b",
+    r"\bmobile (number|no)\b",
+    r"\bpost ?code\b",
+    r"\bzip ?code\b",
 ]
 _PERSONAL = re.compile("|".join(PERSONAL_PATTERNS))
 

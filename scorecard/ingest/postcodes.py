@@ -28,7 +28,9 @@ def load_lookup(path: Path) -> pd.Series:
     postcode = next((lowered[c] for c in POSTCODE_COLUMNS if c in lowered), None)
     lsoa = next((lowered[c] for c in LSOA_COLUMNS if c in lowered), None)
     if postcode is None or lsoa is None:
-        raise ValueError(f"{path}: a postcode lookup needs a postcode column ({'/'.join(POSTCODE_COLUMNS)}) and an LSOA column ({'/'.join(LSOA_COLUMNS)})")
+        raise ValueError(
+            f"{path}: a postcode lookup needs a postcode column ({'/'.join(POSTCODE_COLUMNS)}) and an LSOA column ({'/'.join(LSOA_COLUMNS)})"
+        )
     table = pd.read_csv(path, usecols=[postcode, lsoa], dtype="str")
     return pd.Series(table[lsoa].to_numpy(), index=postcode_key(table[postcode]).to_numpy()).groupby(level=0).first()
 

@@ -59,8 +59,15 @@ def prepare_file(
     with tempfile.TemporaryDirectory(prefix="scorecard-check-") as scratch, duckdb.connect() as con:
         staged = stage_file(source, 0, list(mappings), Path(scratch))
         prepared = PreparedFile(
-            file_path, kind.name, source.sha256, staged.status, staged.message, staged.rows_read,
-            dropped_columns=staged.dropped_columns, personal_dropped=staged.personal_dropped, tool=staged.tool,
+            file_path,
+            kind.name,
+            source.sha256,
+            staged.status,
+            staged.message,
+            staged.rows_read,
+            dropped_columns=staged.dropped_columns,
+            personal_dropped=staged.personal_dropped,
+            tool=staged.tool,
         )
         if staged.rejected_rows is not None:
             prepared.quarantine = con.execute(

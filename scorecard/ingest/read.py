@@ -233,7 +233,9 @@ def split_head(text: str, delimiter: str, records: int) -> list[list[str]]:
             head.append(record)
     except csv.Error as error:
         if "field larger than field limit" in str(error):
-            raise UnreadableFile(f"a value in the first {records} rows is longer than the row size limit ({MAX_ROW_BYTES:,} bytes)") from None
+            raise UnreadableFile(
+                f"a value in the first {records} rows is longer than the row size limit ({MAX_ROW_BYTES:,} bytes)"
+            ) from None
         raise UnreadableFile(f"the header rows are not well-formed CSV ({error})") from None
     return head
 

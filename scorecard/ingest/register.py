@@ -14,8 +14,11 @@ from scorecard.ingest.read import SUPPORTED_SUFFIXES, read_export
 
 REGISTER_COLUMNS = ["ukprn", "provider_name", "provider_type", "area_code"]
 PROVIDER_TYPES = {
-    "general further education college", "sixth form college", "independent training provider",
-    "specialist college", "adult and community learning",
+    "general further education college",
+    "sixth form college",
+    "independent training provider",
+    "specialist college",
+    "adult and community learning",
 }
 
 
@@ -32,13 +35,17 @@ def read_register(raw_dir: Path) -> tuple[pd.DataFrame, list[str]]:
         frames.append(frame[REGISTER_COLUMNS].assign(source_file=f"providers/{path.name}"))
     register = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*REGISTER_COLUMNS, "source_file"], dtype="str")
     register = register.assign(
-        ukprn=normalise_code(register["ukprn"]), area_code=normalise_code(register["area_code"]),
-        provider_name=normalise_text(register["provider_name"]), provider_type=normalise_text(register["provider_type"]).str.lower(),
+        ukprn=normalise_code(register["ukprn"]),
+        area_code=normalise_code(register["area_code"]),
+        provider_name=normalise_text(register["provider_name"]),
+        provider_type=normalise_text(register["provider_type"]).str.lower(),
     ).astype("str")
     bad = ~register["ukprn"].str.fullmatch(r"1\d{7}").fillna(False)
     for row in register[bad].itertuples():
         problems.append(f"{row.source_file}: UKPRN {row.ukprn!r} is not 8 digits starting with 1; row not used")
     unknown_type = ~register["provider_type"].isin(PROVIDER_TYPES) & ~bad
     for row in register[unknown_type].itertuples():
-        problems.append(f"{row.source_file}: provider type {row.provider_type!r} of {row.ukprn} is not one of {sorted(PROVIDER_TYPES)} (kept; peers are matched by type)")
+        problems.append(
+            f"{row.source_file}: provider type {row.provider_type!r} of {row.ukprn} is not one of {sorted(PROVIDER_TYPES)} (kept; peers are matched by type)"
+        )
     return register[~bad].reset_index(drop=True), problems

@@ -87,7 +87,9 @@ def stage_file(source: SourceFile, file_id: int, mappings: list[Mapping], scratc
         except RejectedFile as error:
             # Every row of a rejected file is quarantined with the file's reason, so it is accounted for.
             staged.status, staged.message = "rejected", str(error)
-            staged.rejected_rows = write_rejected_rows(con, landed, kind, f"file rejected: {error}", scratch / f"{file_id}.rejected.parquet")
+            staged.rejected_rows = write_rejected_rows(
+                con, landed, kind, f"file rejected: {error}", scratch / f"{file_id}.rejected.parquet"
+            )
             return staged
         staged.dropped_columns = dropped_columns(landed, sources)
         staged.landing = write_landing(con, landed, kind, sources, mapping, file_id, scratch / f"{file_id}.parquet")
@@ -155,14 +157,12 @@ def write_landing(
     con.execute(
         f"COPY (SELECT {file_id} AS file_id, l.row_number, l.excluded, l.excluded IS NULL AND {repeat} AS duplicate, l.row_label, "
         f"{', '.join(columns)} FROM {landed.table} l {' '.join(joins)}) "
-        f"TO {quote_literal(str(target))} (FORMAT parquet)"
+        f"TO {quote_literal(str(target))} (FORMAT parquet, COMPRESSION uncompressed)"  # scratch: read once, soon deleted
     )
     return target
 
 
-def translation_table(
-    con: duckdb.DuckDBPyConnection, column: str, value: str, landed: Landed, kind: Kind, mapping: Mapping | None
-) -> str:
+def translation_table(con: duckdb.DuckDBPyConnection, column: str, value: str, landed: Landed, kind: Kind, mapping: Mapping | None) -> str:
     """A table written → translated for each distinct value of one column (translated once each)."""
     written = con.execute(f"SELECT DISTINCT {value} AS written FROM {landed.table} l WHERE {value} IS NOT NULL").df()["written"]
     written = written.astype("str")

@@ -176,6 +176,13 @@ def make_context() -> Any:
     return gx.get_context(project_config=config, mode="ephemeral")
 
 
+def import_great_expectations() -> None:
+    """Import the parts of Great Expectations Data Docs need (~2 s of Python). A run starts this on a
+    background thread while DuckDB reads and loads, so the Data Docs step does not wait for it."""
+    import great_expectations.core.expectation_validation_result
+    import great_expectations.data_context.types.resource_identifiers  # noqa: F401
+
+
 def write_data_docs(validations: list[FileValidation], validator: Validator, site_dir: Path, run_name: str) -> Path:
     """Great Expectations' Data Docs for every file validated this run, from its rule statistics."""
     from great_expectations.core.run_identifier import RunIdentifier

@@ -23,7 +23,6 @@ from scorecard.warehouse.connect import connect
 YELLOW = PatternFill("solid", fgColor="FFF2CC")
 
 
-
 def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
     with connect(warehouse, read_only=True) as con:
         indicators = con.execute(
@@ -33,7 +32,9 @@ def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
         if indicators.empty:
             raise PackError(f"no framework {framework!r} in the warehouse")
         # Both queries are single-row by construction (an aggregate; a SELECT without FROM).
-        name_row = con.execute("SELECT any_value(framework_name) FROM staging.framework_indicators WHERE framework = ?", [framework]).fetchone()
+        name_row = con.execute(
+            "SELECT any_value(framework_name) FROM staging.framework_indicators WHERE framework = ?", [framework]
+        ).fetchone()
         entity_row = con.execute(
             "SELECT coalesce((SELECT area_name FROM staging.areas WHERE area_code = ?), (SELECT provider_name FROM staging.provider_register WHERE ukprn = ?), ?)",
             [entity, entity, entity],
@@ -63,9 +64,16 @@ def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
                WHERE e.entity_code = ? AND e.year <= ? ORDER BY e.measure, e.year""",
             [entity, year],
         ).df()
-    return {"name": name, "entity_name": entity_name, "indicators": indicators, "scores": scores, "previous": previous,
-            "suggestions": suggestions.set_index("indicator_id"),
-            "evidence": evidence, "notes": {(indicator, assessor): note for indicator, assessor, note in notes}}
+    return {
+        "name": name,
+        "entity_name": entity_name,
+        "indicators": indicators,
+        "scores": scores,
+        "previous": previous,
+        "suggestions": suggestions.set_index("indicator_id"),
+        "evidence": evidence,
+        "notes": {(indicator, assessor): note for indicator, assessor, note in notes},
+    }
 
 
 def evidence_in_words(row: pd.Series, evidence: pd.DataFrame) -> str:
@@ -110,8 +118,20 @@ def write_pack(warehouse: Path, framework: str, entity: str, year: int, side: st
             sector = None if s is None or pd.isna(s.sector_score) else int(s.sector_score)
             public = None if s is None or pd.isna(s.public_body_score) else int(s.public_body_score)
             status = s.basis if s is not None else "missing"
-            rows.append([indicator.indicator_id, indicator.indicator_text, status, sector, data["notes"].get((indicator.indicator_id, "sector")),
-                         public, data["notes"].get((indicator.indicator_id, "public_body")), suggested, None, None])
+            rows.append(
+                [
+                    indicator.indicator_id,
+                    indicator.indicator_text,
+                    status,
+                    sector,
+                    data["notes"].get((indicator.indicator_id, "sector")),
+                    public,
+                    data["notes"].get((indicator.indicator_id, "public_body")),
+                    suggested,
+                    None,
+                    None,
+                ]
+            )
         else:
             rows.append([indicator.indicator_id, indicator.indicator_text, last, suggested, words, None, None])
     if side == "agreed":  # disputed first, so the meeting starts where the sides differ
@@ -158,8 +178,14 @@ def style_scores(sheet, rows: int, score_column: str, note_column: str) -> None:
     widths = {"A": 12, "B": 70, "C": 14, "D": 14, "E": 45, "F": 16, "G": 40, "H": 16, "I": 18, "J": 40}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
-    valid = DataValidation(type="list", formula1='"0,1,2,3"', allow_blank=True, showErrorMessage=True,
-                           errorTitle="Score 0 to 3", error="Enter a whole number of points: 0, 1, 2 or 3.")
+    valid = DataValidation(
+        type="list",
+        formula1='"0,1,2,3"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Score 0 to 3",
+        error="Enter a whole number of points: 0, 1, 2 or 3.",
+    )
     sheet.add_data_validation(valid)
     valid.add(f"{score_column}2:{score_column}{rows + 1}")
     for row in range(2, rows + 2):
@@ -175,11 +201,18 @@ def write_evidence(sheet, evidence: pd.DataFrame) -> None:
     sheet.append(["measure", "year", "value", "95% CI low", "95% CI high", "base", "suppressed", "region"])
     for row in evidence.itertuples():
         suppressed = bool(row.suppressed)
-        sheet.append([row.measure, int(row.year), None if suppressed or pd.isna(row.value) else float(row.value),
-                      None if pd.isna(row.ci_low) else float(row.ci_low), None if pd.isna(row.ci_high) else float(row.ci_high),
-                      int(row.base), "suppressed (base under 10)" if suppressed else "", None if pd.isna(row.region_value) else float(row.region_value)])
+        sheet.append(
+            [
+                row.measure,
+                int(row.year),
+                None if suppressed or pd.isna(row.value) else float(row.value),
+                None if pd.isna(row.ci_low) else float(row.ci_low),
+                None if pd.isna(row.ci_high) else float(row.ci_high),
+                int(row.base),
+                "suppressed (base under 10)" if suppressed else "",
+                None if pd.isna(row.region_value) else float(row.region_value),
+            ]
+        )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.protection.sheet = True
-
-

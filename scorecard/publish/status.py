@@ -11,15 +11,17 @@ from scorecard.warehouse.connect import connect
 
 def warehouse_status(path: Path, top: int = 5) -> dict:
     with connect(path, read_only=True) as con:
-        run = con.execute(
-            "SELECT * FROM audit.run_log ORDER BY finished_at DESC LIMIT 1"
-        ).df().to_dict("records")
+        run = con.execute("SELECT * FROM audit.run_log ORDER BY finished_at DESC LIMIT 1").df().to_dict("records")
         run = run[0] if run else None
-        files = con.execute(
-            """SELECT file_path, kind, status, rows_read, rows_loaded, rows_quarantined, rows_duplicate, message
+        files = (
+            con.execute(
+                """SELECT file_path, kind, status, rows_read, rows_loaded, rows_quarantined, rows_duplicate, message
                FROM audit.load_log WHERE run_id = ? ORDER BY file_path""",
-            [run["run_id"] if run else ""],
-        ).df().to_dict("records")
+                [run["run_id"] if run else ""],
+            )
+            .df()
+            .to_dict("records")
+        )
         reasons = con.execute(
             f"""SELECT {REASON_RULE} AS reason, count(*) AS rows
                FROM (SELECT unnest(string_split(reasons, '; ')) AS reason FROM audit.quarantine)

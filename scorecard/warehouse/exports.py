@@ -14,9 +14,12 @@ def export_marts(published: Path, exports_dir: Path) -> list[Path]:
     exports_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with connect(published, read_only=True) as con:
-        tables = [name for (name,) in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY table_name"
-        ).fetchall()]
+        tables = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY table_name"
+            ).fetchall()
+        ]
         for table in tables:
             target = exports_dir / f"{table}.parquet"
             partial = exports_dir / f".{table}.parquet.partial"

@@ -13,7 +13,9 @@ from scorecard.warehouse.build import run_sql_folder
 from scorecard.warehouse.connect import connect, replace_table
 
 
-def transform(build: Path, frameworks: list[Framework], reference_dir: Path = REFERENCE_DIR, providers: pd.DataFrame | None = None) -> list[str]:
+def transform(
+    build: Path, frameworks: list[Framework], reference_dir: Path = REFERENCE_DIR, providers: pd.DataFrame | None = None
+) -> list[str]:
     with connect(build) as con:
         con.execute("BEGIN TRANSACTION")
         if providers is not None:
