@@ -178,17 +178,21 @@ def publish_build(build: Path, warehouse: Path, summary: RunSummary, started_at:
     publish(build, warehouse)
 
 
-def outputs_fingerprint(warehouse: Path, scorecards_dir: Path, providers: pd.DataFrame) -> str:
-    """What the marts are built from: the loaded version of every file, the framework files and the
-    provider register. Unchanged → the exports and report of the last run still stand."""
-    with connect(warehouse, read_only=True) as con:
-        ledger = sorted(loaded_files(con).items())
-    frameworks = sorted((p.name, p.read_text(encoding="utf-8")) for p in Path(scorecards_dir).glob("*.y*ml"))
-    # …and the code that turns them into marts, exports and pages: an upgrade rebuilds them.
+def marts_fingerprint(ledger: dict[str, str], options: RunOptions, providers: pd.DataFrame) -> str:
+    """What the marts, exports and report are built from: the loaded version of every file, the
+    framework files, the provider register, the reference data and the code that turns them into
+    marts and pages. Unchanged since the last run's outputs → the marts, exports and report stand."""
+    frameworks = sorted((p.name, p.read_text(encoding="utf-8")) for p in Path(options.scorecards_dir).glob("*.y*ml"))
+    reference = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in Path(options.reference_dir).rglob("*") if p.is_file())
     code_files = [*SQL_DIR.rglob("*.sql"), *TEMPLATES.glob("*.j2"), Path(report_module.__file__)]
     code = sorted(str(p) + p.read_text(encoding="utf-8") for p in code_files)
-    text = json.dumps([ledger, frameworks, providers.to_csv(index=False), code])
+    text = json.dumps([sorted(ledger.items()), frameworks, reference, providers.to_csv(index=False), code])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_ledger(build: Path) -> dict[str, str]:
+    with connect(build, read_only=True) as con:
+        return loaded_files(con)
 
 
 def scratch_dir(warehouse: Path, run_id: str) -> Path:
@@ -238,8 +242,13 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
             validator = Validator(suite_parameters(area_codes(Path(options.reference_dir)), frameworks))
             loaded_result: LoadResult = steps.run("load", load_files, build, staged, skipped, run_id, validator)
             logger.info("loaded %d file(s) into the build warehouse; %d unchanged", len(staged), len(skipped))
-            models = steps.run("transform", transform_build, build, frameworks, Path(options.reference_dir), providers)
-            logger.info("built %d SQL models", len(models))
+            fingerprint = marts_fingerprint(build_ledger(build), options, providers)
+            current = outputs_current(warehouse, fingerprint) and not staged and not options.full_refresh
+            if current:
+                logger.info("nothing the marts depend on changed: marts, Parquet exports and report kept")
+            else:
+                models = steps.run("transform", transform_build, build, frameworks, Path(options.reference_dir), providers)
+                logger.info("built %d SQL models", len(models))
             summary = RunSummary.from_log(
                 loaded_result.log,
                 run_id=run_id,
@@ -256,7 +265,9 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
             raise
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-        refresh_outputs(steps, warehouse, options, providers, summary)
+        summary.report = str(warehouse.parent / "reports" / "index.html")
+        if not current:
+            refresh_outputs(steps, warehouse, fingerprint, summary)
     if loaded_result.validations:
         docs = steps.run("data-docs", write_data_docs, loaded_result.validations, validator, warehouse.parent / "data-docs", run_id)
         summary.data_docs = str(docs)
@@ -268,15 +279,19 @@ def transform_build(build: Path, frameworks: list[Framework], reference_dir: Pat
     return transform(build, frameworks, reference_dir, providers)
 
 
-def refresh_outputs(steps: Steps, warehouse: Path, options: RunOptions, providers: pd.DataFrame, summary: RunSummary) -> None:
-    """Parquet exports and the report, unless nothing the marts depend on changed."""
-    fingerprint = outputs_fingerprint(warehouse, options.scorecards_dir, providers)
-    stamp = warehouse.parent / "exports" / ".inputs-fingerprint"
-    report_index = warehouse.parent / "reports" / "index.html"
-    if stamp.exists() and stamp.read_text() == fingerprint and report_index.exists():
-        steps.logger.info("nothing that the marts depend on changed: Parquet exports and report kept")
-        summary.report = str(report_index)
-        return
+def fingerprint_stamp(warehouse: Path) -> Path:
+    return warehouse.parent / "exports" / ".inputs-fingerprint"
+
+
+def outputs_current(warehouse: Path, fingerprint: str) -> bool:
+    """The last run's marts, exports and report were built from exactly these inputs."""
+    stamp = fingerprint_stamp(warehouse)
+    return stamp.exists() and stamp.read_text() == fingerprint and (warehouse.parent / "reports" / "index.html").exists()
+
+
+def refresh_outputs(steps: Steps, warehouse: Path, fingerprint: str, summary: RunSummary) -> None:
+    """Parquet exports and the report (only the pages whose inputs changed), then the stamp that
+    says what they were built from."""
     exported = steps.run("export-parquet", export_marts, warehouse, warehouse.parent / "exports")
     steps.logger.info("exported %d marts as Parquet to %s", len(exported), warehouse.parent / "exports")
     report = steps.run("report", build_report, warehouse, warehouse.parent / "reports")
@@ -288,7 +303,7 @@ def refresh_outputs(steps: Steps, warehouse: Path, options: RunOptions, provider
         report.removed,
     )
     summary.report, summary.pages_rendered = str(report.pages[0]), report.rendered
-    stamp.write_text(fingerprint)
+    fingerprint_stamp(warehouse).write_text(fingerprint)
 
 
 def log_discovery(logger: logging.Logger | logging.LoggerAdapter, discovery: Discovery, raw_dir: Path) -> None:

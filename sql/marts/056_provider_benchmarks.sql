@@ -3,23 +3,35 @@
 -- their published values) — the difference, and how it compares: 'higher' / 'lower' when the peer
 -- mean lies outside the provider's 95% interval, 'similar' when inside (as OHID Fingertips compares
 -- areas with England). Null when suppressed or when there are no peers.
+-- Peers' figures are each group's totals less the provider's own value (one pass, not a query per row),
+-- summed as decimals so a mean that lies on a rounding boundary rounds the same way every run.
 CREATE OR REPLACE TABLE marts.provider_benchmarks AS
 WITH measured AS (
-    SELECT m.*, r.provider_name, r.provider_type, r.region_code, r.region_name
+    SELECT m.*, r.provider_name, r.provider_type, r.region_code, r.region_name,
+           CASE WHEN NOT m.suppressed AND m.value IS NOT NULL THEN 1 ELSE 0 END AS counted
     FROM staging.provider_measures AS m
     JOIN staging.provider_register AS r USING (ukprn)
 ),
+national AS (
+    SELECT measure, survey_year, provider_type, sum(counted) AS n, sum(value::DECIMAL(38, 12)) FILTER (WHERE counted = 1) AS total
+    FROM measured GROUP BY ALL
+),
+regional AS (
+    SELECT measure, survey_year, provider_type, region_code, sum(counted) AS n, sum(value::DECIMAL(38, 12)) FILTER (WHERE counted = 1) AS total
+    FROM measured GROUP BY ALL
+),
 compared AS (
     SELECT p.*,
-           (SELECT count(q.value) FROM measured AS q WHERE q.measure = p.measure AND q.survey_year = p.survey_year
-               AND q.provider_type = p.provider_type AND q.ukprn <> p.ukprn AND NOT q.suppressed) AS national_peers,
-           (SELECT avg(q.value) FROM measured AS q WHERE q.measure = p.measure AND q.survey_year = p.survey_year
-               AND q.provider_type = p.provider_type AND q.ukprn <> p.ukprn AND NOT q.suppressed) AS national_peer_mean,
-           (SELECT count(q.value) FROM measured AS q WHERE q.measure = p.measure AND q.survey_year = p.survey_year
-               AND q.provider_type = p.provider_type AND q.region_code = p.region_code AND q.ukprn <> p.ukprn AND NOT q.suppressed) AS regional_peers,
-           (SELECT avg(q.value) FROM measured AS q WHERE q.measure = p.measure AND q.survey_year = p.survey_year
-               AND q.provider_type = p.provider_type AND q.region_code = p.region_code AND q.ukprn <> p.ukprn AND NOT q.suppressed) AS regional_peer_mean
+           national.n - p.counted AS national_peers,
+           ((national.total - CASE WHEN p.counted = 1 THEN p.value::DECIMAL(38, 12) ELSE 0 END) / nullif(national.n - p.counted, 0))::DOUBLE
+               AS national_peer_mean,
+           regional.n - p.counted AS regional_peers,
+           ((regional.total - CASE WHEN p.counted = 1 THEN p.value::DECIMAL(38, 12) ELSE 0 END) / nullif(regional.n - p.counted, 0))::DOUBLE
+               AS regional_peer_mean
     FROM measured AS p
+    JOIN national USING (measure, survey_year, provider_type)
+    LEFT JOIN regional ON regional.measure = p.measure AND regional.survey_year = p.survey_year
+        AND regional.provider_type = p.provider_type AND regional.region_code IS NOT DISTINCT FROM p.region_code
 )
 SELECT ukprn, provider_name, provider_type, region_name, survey_year, measure, value, ci_low, ci_high, base, suppressed,
        national_peers, round(national_peer_mean, 2) AS national_peer_mean, round(value - national_peer_mean, 2) AS national_difference,
