@@ -29,7 +29,7 @@ from scorecard.ingest.discover import Discovery, SourceFile, discover_files, pla
 from scorecard.ingest.load import LoadResult, load_files
 from scorecard.ingest.mapping import Mapping, load_mappings
 from scorecard.ingest.register import read_register
-from scorecard.ingest.stage import StagedFile, stage_file
+from scorecard.ingest.stage import StagedFile, close_scratch, stage_file
 from scorecard.ingest.validate import Validator, import_great_expectations, suite_parameters, write_data_docs
 from scorecard.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR, SQL_DIR
 from scorecard.publish import report as report_module
@@ -264,6 +264,7 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
             build.unlink(missing_ok=True)  # never published; the last published warehouse stands
             raise
         finally:
+            close_scratch(scratch)
             shutil.rmtree(scratch, ignore_errors=True)
         summary.report = str(warehouse.parent / "reports" / "index.html")
         if not current:

@@ -21,9 +21,9 @@ from scorecard.ingest.stage import StagedFile
 from scorecard.ingest.validate import (
     BATCH,
     VERDICTS,
-    FileValidation,
+    KindValidation,
     Validator,
-    file_statistics,
+    batch_statistics,
     good_select,
     quarantine_select,
     validate_batch,
@@ -38,7 +38,7 @@ LOAD_MEMORY_LIMIT = "1GB"
 @dataclass
 class LoadResult:
     log: pd.DataFrame  # this run's audit.load_log rows
-    validations: list[FileValidation]  # per file validated, for Data Docs
+    validations: list[KindValidation]  # per kind validated, for Data Docs
 
 
 def parquet_list(paths: list[Path]) -> str:
@@ -70,8 +70,10 @@ def load_rejected(con: duckdb.DuckDBPyConnection, kind: Kind, rejected: list[Sta
         )
 
 
-def load_valid(con: duckdb.DuckDBPyConnection, kind: Kind, files: list[StagedFile], validator: Validator, run_id: str) -> dict[int, dict]:
-    """Validate and load the readable files of one kind; return file_id → row counts and statistics."""
+def load_valid(
+    con: duckdb.DuckDBPyConnection, kind: Kind, files: list[StagedFile], validator: Validator, run_id: str
+) -> tuple[dict[int, dict], KindValidation]:
+    """Validate and load the readable files of one kind; return file_id → row counts, and the validation."""
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW {BATCH} AS SELECT * FROM read_parquet({parquet_list([f.landing for f in files if f.landing])})"
     )
@@ -97,11 +99,8 @@ def load_valid(con: duckdb.DuckDBPyConnection, kind: Kind, files: list[StagedFil
         ) GROUP BY file_id
         """
     ).fetchall()
-    statistics = file_statistics(con, rules)
-    return {
-        file_id: {"duplicate": duplicate, "quarantined": quarantined, "statistics": statistics.get(file_id, [])}
-        for file_id, duplicate, quarantined in counts
-    }
+    validation = KindValidation(kind.name, [file.file_path for file in files], batch_statistics(con, rules))
+    return {file_id: {"duplicate": duplicate, "quarantined": quarantined} for file_id, duplicate, quarantined in counts}, validation
 
 
 def load_log_row(
@@ -147,15 +146,15 @@ def load_staged(
         rows += [load_log_row(f, run_id, loaded_at, "rejected", f.message, f.rows_read, f.rows_read) for f in rejected]
         readable = [file for file in of_kind if file.status == "loaded"]
         if readable:
-            outcome = load_valid(con, kind, readable, validator, run_id)
+            outcome, validation = load_valid(con, kind, readable, validator, run_id)
+            validations.append(validation)
             for file in readable:
-                counts = outcome.get(file.file_id, {"duplicate": 0, "quarantined": 0, "statistics": []})
+                counts = outcome.get(file.file_id, {"duplicate": 0, "quarantined": 0})
                 rows.append(
                     load_log_row(
                         file, run_id, loaded_at, "loaded", file.message, file.rows_read, counts["quarantined"], counts["duplicate"]
                     )
                 )
-                validations.append(FileValidation(file.file_path, kind.name, counts["statistics"]))
     rows += [load_log_row(source, run_id, loaded_at, "skipped_unchanged", reason) for source, reason in skipped]
     log = pd.DataFrame(rows)
     if len(log):

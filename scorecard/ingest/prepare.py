@@ -20,7 +20,7 @@ from scorecard.ingest.discover import SourceFile, file_version
 from scorecard.ingest.load import parquet_list
 from scorecard.ingest.mapping import Mapping
 from scorecard.ingest.read import file_sha256, quote_literal
-from scorecard.ingest.stage import stage_file
+from scorecard.ingest.stage import close_scratch, stage_file
 from scorecard.ingest.validate import BATCH, Validator, good_select, quarantine_select, validate_batch
 from scorecard.kinds import get_kind
 
@@ -58,6 +58,7 @@ def prepare_file(
     source = SourceFile(path, file_path, kind.name, sha256 or file_sha256(path), version=file_version(path))
     with tempfile.TemporaryDirectory(prefix="scorecard-check-") as scratch, duckdb.connect() as con:
         staged = stage_file(source, 0, list(mappings), Path(scratch))
+        close_scratch(Path(scratch))
         prepared = PreparedFile(
             file_path,
             kind.name,

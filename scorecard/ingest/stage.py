@@ -1,12 +1,14 @@
 """One file through read → map → translate, into a Parquet landing file the loader validates.
 
-Runs per file, in parallel (a Prefect task each), each in its own in-memory DuckDB with a memory
-limit that spills to the run's scratch folder, so no file — however large — is held in Python.
+Runs per file, in parallel (a Prefect task each), each on its own connection to the run's in-memory
+DuckDB, whose memory limit spills to the run's scratch folder, so no file — however large — is held
+in Python.
 Never raises for bad input: a file that cannot be used comes back 'rejected' with the reason.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +30,8 @@ from scorecard.ingest.mapping import (
 from scorecard.ingest.read import Landed, ReadOptions, UnreadableFile, land, quote_literal
 from scorecard.kinds import Kind, get_kind
 
-# DuckDB's memory for staging one file; beyond it, DuckDB spills to the scratch folder.
-STAGE_MEMORY_LIMIT = "512MB"
+# DuckDB's memory for all the reads of a run in one process; beyond it, DuckDB spills to the scratch folder.
+STAGE_MEMORY_LIMIT = "384MB"
 CHANGED_WHILE_READ = "the file changed or vanished while it was read; the next run reads it again"
 
 
@@ -51,8 +53,30 @@ class StagedFile:
     personal_dropped: list[str] = field(default_factory=list)
 
 
-def connect_scratch(scratch: Path, memory_limit: str = STAGE_MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(scratch / "spill")})
+_scratch_databases: dict[Path, duckdb.DuckDBPyConnection] = {}
+_scratch_lock = threading.Lock()
+
+
+def scratch_connection(scratch: Path) -> duckdb.DuckDBPyConnection:
+    """A connection of its own (temporary tables are private to it) to the one in-memory DuckDB
+    that every read of this run shares in this process: opening a database costs ~10 ms, and one
+    memory limit bounds all the reads together."""
+    with _scratch_lock:
+        if scratch not in _scratch_databases:
+            config: dict[str, str | bool | int | float | list[str]] = {
+                "memory_limit": STAGE_MEMORY_LIMIT,
+                "temp_directory": str(scratch / "spill"),
+            }
+            _scratch_databases[scratch] = duckdb.connect(config=config)
+        return _scratch_databases[scratch].cursor()
+
+
+def close_scratch(scratch: Path) -> None:
+    """Close this process's scratch database of a run (the run's reads are done)."""
+    with _scratch_lock:
+        database = _scratch_databases.pop(scratch, None)
+    if database is not None:
+        database.close()
 
 
 def stage_file(source: SourceFile, file_id: int, mappings: list[Mapping], scratch: Path) -> StagedFile:
@@ -70,7 +94,7 @@ def stage_file(source: SourceFile, file_id: int, mappings: list[Mapping], scratc
     except RejectedFile as problem:
         mapping_problem = problem
     options = ReadOptions(tuple(mapping.personal), mapping.date_order, mapping.postcode_lsoa) if mapping else ReadOptions()
-    with connect_scratch(scratch) as con:
+    with scratch_connection(scratch) as con:
         try:
             landed = land(con, source.path, "landing", scratch, options)
         except UnreadableFile as error:

@@ -12,7 +12,6 @@ After a run, Great Expectations writes its Data Docs from each file's rule stati
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,11 +56,12 @@ class Validator:
 
 
 @dataclass
-class FileValidation:
-    """One file's outcome per expectation, kept for Great Expectations' Data Docs."""
+class KindValidation:
+    """One run's validation of a kind — all its new files in one pass — per expectation, kept for
+    Great Expectations' Data Docs."""
 
-    file_path: str
     kind: str
+    files: list[str]
     statistics: list[dict[str, Any]]
 
 
@@ -130,12 +130,27 @@ def good_select() -> str:
     return f"SELECT c.* FROM {CANDIDATES} c ANTI JOIN {VERDICTS} v USING (file_id, row_number)"
 
 
-def file_statistics(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> dict[int, list[dict[str, Any]]]:
-    """file_id → per-rule statistics of the validated batch (for Data Docs)."""
-    by_file: dict[int, list[dict[str, Any]]] = {}
-    for entry in rule_statistics(con, CANDIDATES, FAILURES, rules):
-        by_file.setdefault(int(entry["file_id"]), []).append(entry)
-    return by_file
+def batch_statistics(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> list[dict[str, Any]]:
+    """Per rule, the counts over the whole validated batch, as GX would report them for it."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW validate_batch_whole AS SELECT * REPLACE (0 AS file_id) FROM {CANDIDATES}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW validate_failures_whole AS SELECT * REPLACE (0 AS file_id) FROM {FAILURES}")
+    statistics = rule_statistics(con, "validate_batch_whole", "validate_failures_whole", rules)
+    if statistics:
+        return statistics
+    # No row reached validation (every row a repeat or not a respondent): nothing failed.
+    return [
+        {
+            "file_id": 0,
+            "rule": position,
+            "type": rule.type,
+            "column": rule.column,
+            "element_count": None if rule.table_level else 0,
+            "unexpected_count": None if rule.table_level else 0,
+            "missing_count": None if rule.table_level or rule.type == "expect_column_values_to_not_be_null" else 0,
+            "success": True,
+        }
+        for position, rule in enumerate(rules)
+    ]
 
 
 def validate_frame(frame: pd.DataFrame, kind: Kind, validator: Validator) -> pd.DataFrame:
@@ -151,11 +166,6 @@ def validate_frame(frame: pd.DataFrame, kind: Kind, validator: Validator) -> pd.
         failures = con.execute(f"SELECT row_number, column_name, reason FROM {FAILURES} ORDER BY row_number, rule").df()
         reasons = con.execute(f"SELECT row_number, reasons FROM {VERDICTS} ORDER BY row_number").df()
     return failures.merge(reasons, on="row_number", how="left")
-
-
-def safe_identifier(text: str) -> str:
-    """A name Data Docs can use in a file name and a page: letters, digits, '-', '_' and '.' only."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "file"
 
 
 def make_context() -> Any:
@@ -183,8 +193,9 @@ def import_great_expectations() -> None:
     import great_expectations.data_context.types.resource_identifiers  # noqa: F401
 
 
-def write_data_docs(validations: list[FileValidation], validator: Validator, site_dir: Path, run_name: str) -> Path:
-    """Great Expectations' Data Docs for every file validated this run, from its rule statistics."""
+def write_data_docs(validations: list[KindValidation], validator: Validator, site_dir: Path, run_name: str) -> Path:
+    """Great Expectations' Data Docs of the run: one validation result per kind validated, with
+    each expectation's counts over that kind's new files (which files: in the result's meta)."""
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
@@ -205,12 +216,12 @@ def write_data_docs(validations: list[FileValidation], validator: Validator, sit
     run_time = dt.datetime.now(dt.UTC)
     run_id = RunIdentifier(run_name=run_name, run_time=run_time)
     for validation in validations:
-        meta = {"run_id": run_id, "validation_time": run_time, "source_file": validation.file_path}
+        meta = {"run_id": run_id, "validation_time": run_time, "source_files": validation.files}
         result = suite_result(validator.suite_path(validation.kind), validator.parameters, validation.statistics, meta)
         key = ValidationResultIdentifier(
             expectation_suite_identifier=ExpectationSuiteIdentifier(name=result.suite_name),
             run_id=run_id,
-            batch_identifier=safe_identifier(validation.file_path.replace("/", "__")),
+            batch_identifier=f"{validation.kind}-{len(validation.files)}-files",
         )
         context.validation_results_store.set(key, result)
     context.build_data_docs(site_names=["scorecard"])
