@@ -12,14 +12,14 @@ RUNNERS = ("threads", "dask")
 
 def task_runner(kind: str = "threads", workers: int | None = None, dask_address: str | None = None):
     if kind == "threads":
-        # A few threads: reading overlaps I/O, while GX validations take turns (GX_LOCK) anyway.
+        # A few threads: each read is mostly DuckDB, which parses in parallel without the GIL.
         return ThreadPoolTaskRunner(max_workers=workers or min(4, (os.cpu_count() or 1) + 1))
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
-        # Processes, one thread each: reading and validating are CPU-bound Python (the GIL).
+        # Processes, one thread each: DuckDB in each uses the cores it is given.
         return DaskTaskRunner(
             cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
         )

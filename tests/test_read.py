@@ -5,7 +5,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import REAL_EXPORTS, TOOLS, write_csv
-from scorecard.ingest.read import UnreadableFile, decode, read_export, sniff_delimiter
+from scorecard.ingest.read import UnreadableFile, read_export, sniff_delimiter, text_encoding
 
 HEADER = ["respondent_id", "area_code", "survey_year", "influence", "org_type"]
 ROWS = [["1", "E06000023", "2010", "Very positive", "Café network"], ["2", "E08000025", "2010/11", "Don’t know", ""]]
@@ -31,9 +31,10 @@ def test_quoted_delimiters_do_not_fool_the_sniffer():
     assert sniff_delimiter('a,"b;c;d;e",f') == ","
 
 
-def test_cp1252_fallback_only_when_not_utf8():
-    assert decode("£5–£10".encode()) == ("£5–£10", "utf-8")
-    assert decode("£5–£10".encode("cp1252")) == ("£5–£10", "cp1252")
+def test_cp1252_fallback_only_when_not_utf8(tmp_path):
+    for encoding in ("utf-8", "cp1252"):
+        (tmp_path / "text.csv").write_bytes("£5–£10".encode(encoding))
+        assert text_encoding(tmp_path / "text.csv") == encoding
 
 
 def test_values_are_kept_as_written(tmp_path):

@@ -177,28 +177,6 @@ def _qualtrics_time_zone(cells: list[str]) -> str | None:
 # ---- rows that are not responses, and derived columns --------------------------------------------
 
 
-def excluded_rows(layout: Layout, frame: pd.DataFrame) -> pd.Series:
-    """Reason per data-row position for rows that are not respondents (else missing)."""
-    reasons = pd.Series(pd.NA, index=frame.index, dtype="str")
-    if layout.tool == "qualtrics":
-        status = _column(frame, "status")
-        if status is not None:
-            kind = status.str.strip().str.lower().map(QUALTRICS_NOT_RESPONDENTS)
-            reasons = reasons.mask(kind.notna(), "not a respondent: Qualtrics " + kind.astype("str") + " response")
-    if layout.tool == "limesurvey":
-        submitted = _column(frame, "submitdate")
-        if submitted is not None:
-            reasons = reasons.mask(submitted.isna() | (submitted.str.strip() == ""), "incomplete response: LimeSurvey submitdate is empty")
-    return reasons
-
-
-def _column(frame: pd.DataFrame, wanted: str) -> pd.Series | None:
-    for name in frame.columns:
-        if name.lower().replace(" ", "") == wanted:
-            return frame[name]
-    return None
-
-
 def google_date_order(timestamps: pd.Series, declared: str | None) -> str:
     """'dmy' or 'mdy' from the Timestamp column; a mapping's `date_order` settles ambiguity."""
     parts = timestamps.dropna().str.extract(GOOGLE_TIMESTAMP)

@@ -32,7 +32,7 @@ from scorecard.kinds import KINDS, Kind
 from scorecard.warehouse.connect import append_rows, connect
 
 # DuckDB's memory for loading; beyond it, DuckDB spills to a folder beside the build file.
-LOAD_MEMORY_LIMIT = "1GB"
+LOAD_MEMORY_LIMIT = "384MB"
 
 
 @dataclass

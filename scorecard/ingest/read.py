@@ -139,20 +139,6 @@ def quote_literal(value: str) -> str:
 # ---- text files: encoding, delimiter, header ----------------------------------------------------
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding name). UTF-8 BOM first, then strict UTF-8, then cp1252."""
-    if data.startswith(UTF8_BOM):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(f"not UTF-8 or Windows-1252 text ({error.reason} at byte {error.start})") from None
-
-
 def chunks(path: Path, start: int = 0) -> Iterator[bytes]:
     with open(path, "rb") as handle:
         handle.seek(start)

@@ -31,7 +31,7 @@ from scorecard.ingest.read import Landed, ReadOptions, UnreadableFile, land, quo
 from scorecard.kinds import Kind, get_kind
 
 # DuckDB's memory for all the reads of a run in one process; beyond it, DuckDB spills to the scratch folder.
-STAGE_MEMORY_LIMIT = "384MB"
+STAGE_MEMORY_LIMIT = "256MB"
 CHANGED_WHILE_READ = "the file changed or vanished while it was read; the next run reads it again"
 
 

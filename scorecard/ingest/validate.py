@@ -22,7 +22,7 @@ import pandas as pd
 from scorecard.frameworks import Framework, framework_indicator_pairs
 from scorecard.ingest.normalise import NORMALISERS, SQL_NORMALISERS
 from scorecard.ingest.read import quote_literal
-from scorecard.ingest.rules import Rule, find_failures, load_rules, rule_statistics, suite_result
+from scorecard.ingest.rules import Rule, find_failures, load_rules, rule_statistics, suite_result, table_failures
 from scorecard.kinds import Kind
 from scorecard.paths import EXPECTATIONS_DIR
 
@@ -95,6 +95,9 @@ def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]
         f"CREATE OR REPLACE TEMP TABLE {CANDIDATES} AS SELECT b.file_id, b.row_number, {', '.join(columns)} "
         f"FROM {BATCH} b {' '.join(joins)} WHERE NOT b.duplicate AND b.excluded IS NULL"
     )
+    missing = table_failures(con, CANDIDATES, rules)
+    if missing:  # mapping gives every template column (absent optional ones empty): the suite and kinds.py disagree
+        raise RuntimeError(f"the {kind.name} suite expects columns the template lacks: {[rules[i].column for i in missing]}")
     find_failures(con, CANDIDATES, rules, FAILURES)
     # Each reason quotes the value as written, where the rule is about one column.
     written = " ".join(f"WHEN {quote_literal(column)} THEN b.{column}" for column in kind.columns)
