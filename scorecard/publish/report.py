@@ -91,7 +91,7 @@ QUERIES = {
            JOIN (SELECT DISTINCT framework, framework_name, entity FROM staging.framework_indicators) f USING (framework)
            LEFT JOIN staging.areas a ON a.area_code = t.entity_code
            LEFT JOIN staging.provider_register p ON p.ukprn = t.entity_code""",
-        "framework, entity_name, year",
+        "framework, entity_name, entity_code, year",
         BY_SCORECARD,
     ),
     # Every scorecard page charts its entity's totals over the years.
@@ -132,7 +132,7 @@ QUERIES = {
         f"""SELECT file_path, {REASON_RULE} AS reason, count(*) AS rows
             FROM (SELECT file_path, unnest(string_split(reasons, '; ')) AS reason FROM audit.quarantine)
             GROUP BY ALL""",
-        "file_path, rows DESC",
+        "file_path, rows DESC, reason",  # the reason breaks ties: the same page every time
     ),
 }
 SCORECARD_SHOWS = [name for name, query in QUERIES.items() if query.page_key]
