@@ -306,3 +306,17 @@ def test_google_forms_ids_are_stable_across_re_exports(tool_run):
     summary = tool_run()
     assert summary["files_loaded"] == 1
     assert fetch(tool_run.warehouse, "SELECT row_number, respondent_id FROM staging.employer_survey_responses ORDER BY 1") == ids
+
+
+def test_one_bad_file_never_stops_the_flow(prefect_api, tmp_path):
+    raw = tmp_path / "raw" / "ni7"
+    raw.mkdir(parents=True)
+    (raw / "good.csv").write_text("respondent_id,area_code,survey_year,influence\n1,E06000023,2010,1\n2,E06000023,2010,2\n")
+    (raw / "big_cell.csv").write_text(
+        "respondent_id,area_code,survey_year,influence,org_type\n1,E06000023,2010,1," + "x" * 2_000_000 + "\n"
+    )
+    (raw / "binary.csv").write_bytes(bytes(range(256)) * 40)
+    summary = nightly(raw_dir=str(tmp_path / "raw"), warehouse=str(tmp_path / "warehouse" / "scorecard.duckdb"), settle_seconds=0)
+    files = {f["file_path"]: (f["status"], f["rows_loaded"]) for f in summary["files"]}
+    assert files == {"ni7/good.csv": ("loaded", 2), "ni7/big_cell.csv": ("rejected", 0), "ni7/binary.csv": ("rejected", 0)}
+    assert fetch(tmp_path / "warehouse" / "scorecard.duckdb", "SELECT status FROM audit.run_log") == [("completed",)]
