@@ -48,8 +48,9 @@ def test_every_reason_of_a_bad_row_is_listed(validator):
         [
             [1, "a", "E06000023", "2010", "1", "1", None, None, None],
             [2, None, "E06999999", "20x0", "9", "-1", None, None, "7"],
-            [3, "c", "E06000023", "2010", "2", "0", None, None, None],
+            [3, "c", "E06000023", "2010", "2", "1", None, None, None],
             [4, "c", "E06000023", "2010", "3", "1", None, None, None],
+            [5, "e", "E06000023", "2010", "3", "0", None, None, None],
         ]
     )
     failures = validate_frame(frame, KINDS["ni7"], validator)
@@ -58,11 +59,11 @@ def test_every_reason_of_a_bad_row_is_listed(validator):
     assert ("area_code", (2,)) in failed
     assert ("survey_year", (2,)) in failed
     assert ("influence", (2,)) in failed
-    assert ("weight", (2, 3)) in failed
+    assert ("weight", (2, 5)) in failed
     assert ("funding_satisfaction", (2,)) in failed
     assert ("respondent_id + area_code + survey_year", (3, 4)) in failed
     reasons = reasons_by_row(failures)
-    assert sorted(reasons.index) == [2, 3, 4]
+    assert sorted(reasons.index) == [2, 3, 4, 5]
     assert reasons[2].count(";") == 5  # six reasons for row 2
     assert "(got 'E06999999')" in reasons[2] and "(got '9')" in reasons[2]
 
@@ -81,3 +82,20 @@ def test_assessment_indicator_must_belong_to_its_framework(validator):
     assert sorted(reasons.index) == [2, 3]
     assert "not an indicator of that framework" in reasons[2]
     assert "not a known scorecard framework" in reasons[3] and "score must be" in reasons[3]
+
+
+def test_a_key_given_twice_conflicts_only_between_otherwise_valid_rows(validator):
+    columns = ["row_number", *KINDS["assessment"].columns]
+    twins = [
+        [1, "compact_thriving_sector", "E06000023", "2010", "TS01", "sector", "4", None],  # invalid score: quarantined for that
+        [2, "compact_thriving_sector", "E06000023", "2010", "TS01", "sector", "2", None],  # its valid twin loads
+        [3, "compact_thriving_sector", "E06000023", "2010", "TS02", "sector", "1", None],  # two valid answers that differ:
+        [4, "compact_thriving_sector", "E06000023", "2010", "TS02", "sector", "3", None],  # a conflict, both quarantined
+    ]
+    frame = pd.DataFrame(twins, columns=columns).astype({c: "str" for c in columns[1:]})
+    failures = validate_frame(frame, KINDS["assessment"], validator)
+    reasons = reasons_by_row(failures)
+    assert sorted(reasons.index) == [1, 3, 4]
+    key = "framework + entity_code + year + indicator_id + assessor"
+    assert "score must be" in reasons[1] and (key, (3, 4)) in failed_rows(failures)
+    assert not any(column == key and {1, 2} & set(rows) for column, rows in failed_rows(failures))

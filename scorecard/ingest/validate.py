@@ -26,6 +26,7 @@ from scorecard.ingest.rules import Rule, find_failures, load_rules, rule_statist
 from scorecard.kinds import Kind
 from scorecard.paths import EXPECTATIONS_DIR
 
+KEY_RULE = "expect_compound_columns_to_be_unique"
 # Temporary tables of one kind's validation, in the connection that validates.
 BATCH, CANDIDATES, FAILURES, VERDICTS = "validate_batch", "validate_candidates", "validate_failures", "validate_verdicts"
 
@@ -77,6 +78,37 @@ def normalised_value_table(con: duckdb.DuckDBPyConnection, column: str, domain: 
     return table
 
 
+def find_rule_failures(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> None:
+    """FAILURES of CANDIDATES. A key given twice (expect_compound_columns_to_be_unique) is a
+    conflict only between rows that are otherwise valid: a row quarantined for its own reasons does
+    not take its valid twin with it. So the row rules run first, and the key rules over the rows
+    that passed them; `rule` is each rule's position in `rules` either way."""
+    key_rules = [position for position, rule in enumerate(rules) if rule.type == KEY_RULE]
+    row_rules = [position for position in range(len(rules)) if position not in key_rules]
+    find_failures(con, CANDIDATES, [rules[i] for i in row_rules], "validate_row_failures")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW validate_otherwise_valid AS {candidates_without('validate_row_failures')}")
+    find_failures(con, "validate_otherwise_valid", [rules[i] for i in key_rules], "validate_key_failures")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE {FAILURES} AS
+        SELECT * REPLACE ({positions_sql(row_rules)} AS rule) FROM validate_row_failures
+        UNION ALL
+        SELECT * REPLACE ({positions_sql(key_rules)} AS rule) FROM validate_key_failures
+        """
+    )
+
+
+def positions_sql(positions: list[int]) -> str:
+    """SQL mapping a rule's position in a sub-list back to its position in the whole list."""
+    if not positions:
+        return "rule"
+    return "CASE rule " + " ".join(f"WHEN {sub} THEN {whole}" for sub, whole in enumerate(positions)) + " END"
+
+
+def candidates_without(failures: str) -> str:
+    return f"SELECT c.* FROM {CANDIDATES} c ANTI JOIN {failures} f USING (file_id, row_number)"
+
+
 def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]) -> None:
     """Validate the rows of the temp table BATCH (file_id, row_number, excluded, duplicate,
     row_label and the template's columns as written). Leaves CANDIDATES (normalised rows that are
@@ -98,7 +130,7 @@ def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]
     missing = table_failures(con, CANDIDATES, rules)
     if missing:  # mapping gives every template column (absent optional ones empty): the suite and kinds.py disagree
         raise RuntimeError(f"the {kind.name} suite expects columns the template lacks: {[rules[i].column for i in missing]}")
-    find_failures(con, CANDIDATES, rules, FAILURES)
+    find_rule_failures(con, rules)
     # Each reason quotes the value as written, where the rule is about one column.
     written = " ".join(f"WHEN {quote_literal(column)} THEN b.{column}" for column in kind.columns)
     con.execute(
@@ -130,7 +162,7 @@ def quarantine_select(kind: Kind) -> str:
 
 def good_select() -> str:
     """SQL: the normalised rows of the batch that load."""
-    return f"SELECT c.* FROM {CANDIDATES} c ANTI JOIN {VERDICTS} v USING (file_id, row_number)"
+    return candidates_without(VERDICTS)
 
 
 def batch_statistics(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> list[dict[str, Any]]:
