@@ -50,6 +50,7 @@ FRAMEWORK_INDICATORS = {
 }
 PARAMETERS: dict[str, Any] = {
     "area_codes": AREA_CODES,
+    "lsoa_codes": ["E01000001", "E01012345", "E01033768"],
     "frameworks": list(FRAMEWORK_INDICATORS),
     "framework_indicators": [[framework, indicator] for framework, ids in FRAMEWORK_INDICATORS.items() for indicator in ids],
 }

@@ -99,3 +99,15 @@ def test_a_key_given_twice_conflicts_only_between_otherwise_valid_rows(validator
     key = "framework + entity_code + year + indicator_id + assessor"
     assert "score must be" in reasons[1] and (key, (3, 4)) in failed_rows(failures)
     assert not any(column == key and {1, 2} & set(rows) for column, rows in failed_rows(failures))
+
+
+def test_home_lsoa_must_be_in_the_reference(validator):
+    columns = ["row_number", *KINDS["learner_survey"].columns]
+    rows = [
+        [1, "a", "10001465", "2023", "8", *[None] * 3, "E01014516", *[None] * 5],
+        [2, "b", "10001465", "2023", "8", *[None] * 3, "E01999999", *[None] * 5],
+    ]
+    frame = pd.DataFrame(rows, columns=columns).astype({c: "str" for c in columns[1:]})
+    reasons = reasons_by_row(validate_frame(frame, KINDS["learner_survey"], validator))
+    assert sorted(reasons.index) == [2]
+    assert reasons[2] == "home_lsoa must be a 2011 English LSOA in the reference data (IMD 2019) (got 'E01999999')"

@@ -31,9 +31,11 @@ KEY_RULE = "expect_compound_columns_to_be_unique"
 BATCH, CANDIDATES, FAILURES, VERDICTS = "validate_batch", "validate_candidates", "validate_failures", "validate_verdicts"
 
 
-def suite_parameters(area_codes: list[str], frameworks: list[Framework]) -> dict:
+def suite_parameters(area_codes: list[str], frameworks: list[Framework], lsoa_codes: list[str]) -> dict:
+    """The reference sets the suites name as `{"$PARAMETER": …}`."""
     return {
         "area_codes": sorted(area_codes),
+        "lsoa_codes": sorted(lsoa_codes),
         "frameworks": [framework.id for framework in frameworks],
         "framework_indicators": framework_indicator_pairs(frameworks),
     }

@@ -23,3 +23,13 @@ def reference_areas(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
 
 def area_codes(reference_dir: Path = REFERENCE_DIR) -> list[str]:
     return reference_areas(reference_dir)["area_code"].tolist()
+
+
+def lsoa_codes(reference_dir: Path = REFERENCE_DIR) -> list[str]:
+    """Every 2011 LSOA in England (the staging.imd_lsoa model, run in memory): the codes a learner's
+    home_lsoa may carry."""
+    with connect(Path(":memory:")) as con:
+        ensure_schema(con)
+        con.execute("SET VARIABLE reference_dir = ?", [str(reference_dir)])
+        con.execute((SQL_DIR / "staging" / "015_imd.sql").read_text(encoding="utf-8"))
+        return [code for (code,) in con.execute("SELECT lsoa_code FROM staging.imd_lsoa ORDER BY lsoa_code").fetchall()]
