@@ -251,14 +251,14 @@ def command_validate(args: argparse.Namespace) -> int:
     from scorecard.ingest.prepare import describe_record, prepare_file
     from scorecard.ingest.validate import Validator, suite_parameters
     from scorecard.paths import SCORECARDS_DIR
-    from scorecard.warehouse.reference import area_codes, lsoa_codes
+    from scorecard.warehouse.reference import area_codes, legacy_area_codes, lsoa_codes
 
     try:
         mapping = chosen_mapping(args)
     except (MappingError, RejectedFile, OSError) as error:
         print(f"scorecard validate: {error}", file=sys.stderr)
         return 2
-    validator = Validator(suite_parameters(area_codes(), load_frameworks(SCORECARDS_DIR)[0], lsoa_codes()))
+    validator = Validator(suite_parameters(area_codes(), load_frameworks(SCORECARDS_DIR)[0], lsoa_codes()), legacy_area_codes())
     if mapping:
         mapping.files = [str(args.file)]  # applies to this file wherever it lies
     prepared = prepare_file(args.file, args.kind, str(args.file), validator, mappings=[mapping] if mapping else [])

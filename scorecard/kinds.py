@@ -48,7 +48,7 @@ KINDS: dict[str, Kind] = {
             optional=("weight", "org_type", "income_band", "funding_satisfaction"),
             domains={
                 "respondent_id": "text",
-                "area_code": "code",
+                "area_code": "area",
                 "survey_year": "year",
                 "influence": "influence",
                 "weight": "number",
@@ -73,7 +73,7 @@ KINDS: dict[str, Kind] = {
             ),
             domains={
                 "respondent_id": "text",
-                "area_code": "code",
+                "area_code": "area",
                 "survey_year": "year",
                 "side": "category",
                 "partner_body": "text",

@@ -38,7 +38,7 @@ from scorecard.warehouse.build import publish, start_build
 from scorecard.warehouse.connect import append_rows, connect, loaded_files
 from scorecard.warehouse.exports import export_marts
 from scorecard.warehouse.lock import warehouse_lock
-from scorecard.warehouse.reference import area_codes, lsoa_codes
+from scorecard.warehouse.reference import area_codes, legacy_area_codes, lsoa_codes
 from scorecard.warehouse.transform import transform
 
 T = TypeVar("T")
@@ -240,7 +240,8 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
             for file in staged:
                 log_staged(logger, file)
             reference_dir = Path(options.reference_dir)
-            validator = Validator(suite_parameters(area_codes(reference_dir), frameworks, lsoa_codes(reference_dir)))
+            parameters = suite_parameters(area_codes(reference_dir), frameworks, lsoa_codes(reference_dir))
+            validator = Validator(parameters, legacy_area_codes(reference_dir))
             loaded_result: LoadResult = steps.run("load", load_files, build, staged, skipped, run_id, validator)
             logger.info("loaded %d file(s) into the build warehouse; %d unchanged", len(staged), len(skipped))
             fingerprint = marts_fingerprint(build_ledger(build), options, providers)

@@ -11,7 +11,7 @@ import pytest
 from scorecard.frameworks import load_frameworks
 from scorecard.ingest.validate import Validator, suite_parameters
 from scorecard.paths import PROJECT_ROOT, SCORECARDS_DIR
-from scorecard.warehouse.reference import area_codes, lsoa_codes
+from scorecard.warehouse.reference import area_codes, legacy_area_codes, lsoa_codes
 
 DEMO_RAW = PROJECT_ROOT / "raw"
 REAL_EXPORTS = Path(__file__).parent / "fixtures" / "real-exports"
@@ -27,7 +27,7 @@ def frameworks():
 
 @pytest.fixture(scope="session")
 def validator(frameworks):
-    return Validator(suite_parameters(area_codes(), frameworks, lsoa_codes()))
+    return Validator(suite_parameters(area_codes(), frameworks, lsoa_codes()), legacy_area_codes())
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ LINEAGE = ["source_file", "row_number", "file_sha256", "run_id"]
 # The staging type each value domain loads as.
 STAGING_TYPES = {
     "text": "VARCHAR",
+    "area": "VARCHAR",
     "code": "VARCHAR",
     "category": "VARCHAR",
     "year": "INTEGER",

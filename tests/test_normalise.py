@@ -68,7 +68,7 @@ def normalised_in_duckdb(frame, kind, validator):
     with duckdb.connect() as con:
         con.register("rows", batch)
         con.execute(f"CREATE TEMP TABLE {BATCH} AS SELECT * FROM rows")
-        validate_batch(con, kind, validator.rules(kind.name))
+        validate_batch(con, kind, validator.rules(kind.name), validator.legacy_areas)
         return con.execute(f"SELECT * EXCLUDE (file_id) FROM {CANDIDATES} ORDER BY row_number").df().set_index("row_number")
 
 

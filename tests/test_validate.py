@@ -111,3 +111,19 @@ def test_home_lsoa_must_be_in_the_reference(validator):
     reasons = reasons_by_row(validate_frame(frame, KINDS["learner_survey"], validator))
     assert sorted(reasons.index) == [2]
     assert reasons[2] == "home_lsoa must be a 2011 English LSOA in the reference data (IMD 2019) (got 'E01999999')"
+
+
+def test_pre_2011_area_codes_are_stored_under_their_gss_code_where_the_area_is_unchanged(validator):
+    from test_normalise import normalised_in_duckdb
+
+    written = ["00HB", "00cn ", "37UJ", "20", "15UB", "09", "E06000023"]
+    frame = pd.DataFrame(
+        {"respondent_id": [f"r{i}" for i in range(len(written))], "area_code": written, "survey_year": "2008", "influence": "1"}
+    )
+    frame = frame.reindex(columns=KINDS["ni7"].columns).astype("str")
+    stored = normalised_in_duckdb(frame, KINDS["ni7"], validator)["area_code"].tolist()
+    # Bristol, Birmingham, Rushcliffe, Durham county (became one unitary); Caradon and Bedfordshire stay as written
+    assert stored == ["E06000023", "E08000025", "E07000176", "E06000047", "15UB", "09", "E06000023"]
+    reasons = reasons_by_row(validate_frame(frame.assign(row_number=range(1, 8)), KINDS["ni7"], validator))
+    assert sorted(reasons.index) == [5, 6]
+    assert "a district merged or a county split in 2009 has no single successor" in reasons[5] and "(got '15UB')" in reasons[5]

@@ -78,7 +78,7 @@ def load_valid(
         f"CREATE OR REPLACE TEMP VIEW {BATCH} AS SELECT * FROM read_parquet({parquet_list([f.landing for f in files if f.landing])})"
     )
     rules = validator.rules(kind.name)
-    validate_batch(con, kind, rules)
+    validate_batch(con, kind, rules, validator.legacy_areas)
     con.execute(
         f"INSERT INTO {kind.staging_table} BY NAME "
         f"SELECT g.* EXCLUDE (file_id), f.file_path AS source_file, f.file_sha256, ? AS run_id "

@@ -124,6 +124,7 @@ SQL_NORMALISERS = {"text": sql_trim, "number": sql_trim}
 NORMALISERS = {
     "text": normalise_text,
     "code": normalise_code,
+    "area": normalise_code,  # and then a pre-2011 ONS code → its GSS code (validate.py, from the reference data)
     "category": normalise_category,
     "year": normalise_year,
     "scale": normalise_scale,

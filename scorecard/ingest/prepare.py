@@ -77,7 +77,7 @@ def prepare_file(
         if staged.landing is None:
             return prepared
         con.execute(f"CREATE TEMP VIEW {BATCH} AS SELECT * FROM read_parquet({parquet_list([staged.landing])})")
-        validate_batch(con, kind, validator.rules(kind.name))
+        validate_batch(con, kind, validator.rules(kind.name), validator.legacy_areas)
         prepared.good = con.execute(f"SELECT * EXCLUDE (file_id) FROM ({good_select()}) ORDER BY row_number").df()
         prepared.quarantine = con.execute(
             f"SELECT row_number, reasons, record::VARCHAR AS record FROM ({quarantine_select(kind)}) ORDER BY row_number"

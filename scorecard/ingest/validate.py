@@ -43,9 +43,11 @@ def suite_parameters(area_codes: list[str], frameworks: list[Framework], lsoa_co
 
 @dataclass
 class Validator:
-    """The suites' rules with this run's reference values, compiled once per kind."""
+    """The suites' rules with this run's reference values, compiled once per kind, and the pre-2011
+    area codes that are stored under their GSS code."""
 
     parameters: dict
+    legacy_areas: dict[str, str] = field(default_factory=dict)
     expectations_dir: Path = EXPECTATIONS_DIR
     _rules: dict[str, list[Rule]] = field(default_factory=dict, repr=False)
 
@@ -68,11 +70,15 @@ class KindValidation:
     statistics: list[dict[str, Any]]
 
 
-def normalised_value_table(con: duckdb.DuckDBPyConnection, column: str, domain: str) -> str:
-    """written → normalised for each distinct value of a column of the batch (each normalised once)."""
+def normalised_value_table(con: duckdb.DuckDBPyConnection, column: str, domain: str, legacy_areas: dict[str, str]) -> str:
+    """written → normalised for each distinct value of a column of the batch (each normalised once);
+    an area code written as a pre-2011 ONS code becomes its GSS code."""
     written = con.execute(f"SELECT DISTINCT {column} AS written FROM {BATCH} WHERE {column} IS NOT NULL").df()["written"]
     written = written.astype("str")
     normalised = NORMALISERS[domain](written)
+    if domain == "area":
+        gss = normalised.map(legacy_areas)
+        normalised = gss.where(gss.notna(), normalised)
     table = f"normalised_{column}"
     con.register(f"{table}_frame", pd.DataFrame({"written": written, "normalised": normalised.astype("str")}))
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_frame")
@@ -111,7 +117,7 @@ def candidates_without(failures: str) -> str:
     return f"SELECT c.* FROM {CANDIDATES} c ANTI JOIN {failures} f USING (file_id, row_number)"
 
 
-def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]) -> None:
+def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule], legacy_areas: dict[str, str]) -> None:
     """Validate the rows of the temp table BATCH (file_id, row_number, excluded, duplicate,
     row_label and the template's columns as written). Leaves CANDIDATES (normalised rows that are
     neither repeats nor non-respondents), FAILURES (one row per failed rule) and VERDICTS
@@ -122,7 +128,7 @@ def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]
         if domain in SQL_NORMALISERS:
             columns.append(f"{SQL_NORMALISERS[domain](f'b.{column}')} AS {column}")
             continue
-        table = normalised_value_table(con, column, domain)
+        table = normalised_value_table(con, column, domain, legacy_areas)
         joins.append(f"LEFT JOIN {table} ON {table}.written = b.{column}")
         columns.append(f"{table}.normalised AS {column}")
     con.execute(
@@ -199,7 +205,7 @@ def validate_frame(frame: pd.DataFrame, kind: Kind, validator: Validator) -> pd.
             batch[column] = batch[column].astype("str") if column in batch else pd.Series(pd.NA, index=batch.index, dtype="str")
         con.register("frame_rows", batch)
         con.execute(f"CREATE TEMP TABLE {BATCH} AS SELECT * FROM frame_rows")
-        validate_batch(con, kind, validator.rules(kind.name))
+        validate_batch(con, kind, validator.rules(kind.name), validator.legacy_areas)
         failures = con.execute(f"SELECT row_number, column_name, reason FROM {FAILURES} ORDER BY row_number, rule").df()
         reasons = con.execute(f"SELECT row_number, reasons FROM {VERDICTS} ORDER BY row_number").df()
     return failures.merge(reasons, on="row_number", how="left")
