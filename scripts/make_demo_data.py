@@ -209,6 +209,18 @@ NI7_DESIGN = {
 }
 
 
+# 2008 was before GSS codes (2011): the survey carried ONS's older codes (reference/geography/legacy).
+PRE_2011_CODES = {
+    "E06000023": "00HB",  # Bristol
+    "E08000025": "00CN",  # Birmingham
+    "E09000007": "00AG",  # Camden
+    "E10000024": "37",  # Nottinghamshire (county)
+    "E07000176": "37UJ",  # Rushcliffe
+    "E10000032": "45",  # West Sussex (county)
+    "E10000006": "16",  # Cumbria (county)
+}
+
+
 def ni7_responses(rng: np.random.Generator, area: str, year: int, n: int, p_positive: float) -> pd.DataFrame:
     """Clean NI7 responses for one area-year: codes, with 0 meaning don't know / blank."""
     rest = 1.0 - p_positive
@@ -275,14 +287,14 @@ def make_ni7() -> tuple[list[DemoFile], pd.DataFrame]:
     clean = {key: ni7_responses(rng, *key, *value) for key, value in NI7_DESIGN.items()}
     files = []
 
-    # (a) 2008: UTF-8, comma, LF, labels in mixed case, no weights. ------------------------
+    # (a) 2008: UTF-8, comma, LF, labels in mixed case, no weights, pre-2011 ONS area codes. ---
     frame = pd.concat([f for (a, y), f in clean.items() if y == 2008], ignore_index=True)
     frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
     out = pd.DataFrame(
         {
             "respondent_id": "",
             "survey_year": frame["survey_year"].astype(str),
-            "area_code": frame["area_code"],
+            "area_code": frame["area_code"].map(PRE_2011_CODES),
             "org_type": frame["org_type"],
             "income_band": frame["income_band"],
             "influence": influence_label_text(rng, frame["influence"].to_numpy(), messy=True),
@@ -293,9 +305,9 @@ def make_ni7() -> tuple[list[DemoFile], pd.DataFrame]:
         out,
         {
             37: variant(out, 0, area_code="E06999999", influence="Positive"),
-            112: variant(out, 1, area_code="E06000023", influence="Maybe"),
+            112: variant(out, 1, area_code="00HB", influence="Maybe"),
             205: variant(out, 2),  # placeholder: becomes an exact duplicate of row 58 once ids exist
-            301: variant(out, 3, area_code="E08000025", influence="Negative"),
+            301: variant(out, 3, area_code="00CN", influence="Negative"),
         },
     )
     ids = gapped_ids(rng, len(out), start=101)
@@ -317,6 +329,8 @@ def make_ni7() -> tuple[list[DemoFile], pd.DataFrame]:
                 "some answers blank (also not in the base)",
                 "`funding_satisfaction` as agreement labels, `Don't know` or blank",
                 "rows in submission order, areas interleaved; respondent ids `R_2008_000123` with gaps",
+                "area codes as ONS wrote them before 2011 (`00HB` Bristol, `00CN` Birmingham, `00AG` Camden, `37` "
+                "Nottinghamshire, `37UJ` Rushcliffe, `45` West Sussex, `16` Cumbria): stored under their GSS codes",
             ],
             [
                 (37, "`area_code` is `E06999999` (not an ONS code)", "quarantine (area_code)"),
