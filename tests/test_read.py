@@ -34,7 +34,7 @@ def test_quoted_delimiters_do_not_fool_the_sniffer():
 def test_cp1252_fallback_only_when_not_utf8(tmp_path):
     for encoding in ("utf-8", "cp1252"):
         (tmp_path / "text.csv").write_bytes("£5–£10".encode(encoding))
-        assert text_encoding(tmp_path / "text.csv") == encoding
+        assert text_encoding(tmp_path / "text.csv") == (encoding, False)
 
 
 def test_values_are_kept_as_written(tmp_path):
@@ -124,3 +124,57 @@ def test_qualtrics_previews_tests_and_spam_are_marked_not_respondents():
     export = read_export(REAL_EXPORTS / "qualtrics_QT_no_basis_for_evaluation_legacy.csv")  # Status 2 = Survey Test
     assert export.excluded.notna().all()
     assert export.excluded.iloc[0] == "not a respondent: Qualtrics Survey Test response"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'id,"Area\ncode",survey_year\r\n1,E06000023,2010\r\n2,E08000025,2010\r\n',  # a wrapped header title in a CRLF file
+        b"id,Area code,survey_year\r\n1,E06000023,2010\n2,E08000025,2010\r\n",  # mixed line ends
+        b"id,Area code,survey_year\r1,E06000023,2010\r2,E08000025,2010",  # CR only, no final line end
+    ],
+)
+def test_line_ends_of_any_kind_read_every_row(tmp_path, content):
+    (tmp_path / "e.csv").write_bytes(content)
+    frame = read_export(tmp_path / "e.csv").frame
+    assert frame.iloc[:, 1].tolist() == ["E06000023", "E08000025"]
+
+
+def test_carriage_returns_inside_values_become_line_feeds(tmp_path):
+    (tmp_path / "e.csv").write_bytes(b'id,note\r\n1,"two\r\nlines"\r\n2,"old\rmac"\r\n')
+    assert read_export(tmp_path / "e.csv").frame["note"].tolist() == ["two\nlines", "old\nmac"]
+
+
+def test_windows_1252_files_read_at_once_keep_their_own_rows(tmp_path):
+    import duckdb
+
+    from scorecard.pipeline import RunOptions, run
+
+    for n in range(8):
+        rows = [[f"{n}-{i}", "E06000023", "2010", "1", f"Café {n}"] for i in range(n + 1)]
+        write_csv(tmp_path / "raw" / "ni7" / f"e{n}.csv", HEADER, rows, encoding="cp1252")
+    run(RunOptions(raw_dir=tmp_path / "raw", warehouse=tmp_path / "w" / "s.duckdb", settle_seconds=0))
+    with duckdb.connect(str(tmp_path / "w" / "s.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "SELECT source_file, count(*), min(org_type), max(org_type) FROM staging.ni7_responses GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    assert rows == [(f"ni7/e{n}.csv", n + 1, f"Café {n}", f"Café {n}") for n in range(8)]
+
+
+def test_not_a_respondent_whatever_the_whitespace(tmp_path):
+    path = TOOLS / "qualtrics_ni7_canonical_tags.csv"
+    text = path.read_text(encoding="utf-8-sig").replace("Survey Preview", "Survey Preview\t")
+    (tmp_path / "q.csv").write_text(text, encoding="utf-8")
+    assert read_export(tmp_path / "q.csv").excluded.notna().sum() == read_export(path).excluded.notna().sum() > 0
+
+
+def test_an_xlsx_row_with_only_personal_data_is_still_a_row(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["respondent_id", "area_code", "Email"])
+    sheet.append(["1", "E06000023", None])
+    sheet.append([None, None, "someone@example.org"])  # a response with nothing but an e-mail address
+    sheet.append([None, None, None])  # an empty row: not a response
+    workbook.save(tmp_path / "e.xlsx")
+    export = read_export(tmp_path / "e.xlsx")
+    assert export.personal_dropped == ["Email"] and len(export.frame) == 2

@@ -17,9 +17,11 @@ import codecs
 import csv
 import hashlib
 import itertools
+import os
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,7 @@ from scorecard.ingest.layouts import (
     detect_layout,
     google_date_order,
 )
+from scorecard.ingest.normalise import sql_trim
 from scorecard.ingest.packs import is_pack, read_pack
 from scorecard.ingest.personal import is_personal
 from scorecard.ingest.postcodes import lsoa_for
@@ -145,35 +148,47 @@ def chunks(path: Path, start: int = 0) -> Iterator[bytes]:
         yield from iter(lambda: handle.read(READ_CHUNK_BYTES), b"")
 
 
-def text_encoding(path: Path) -> str:
-    """The whole file's encoding, checked in streaming chunks: 'utf-8-sig', 'utf-8' or 'cp1252'."""
+def text_encoding(path: Path) -> tuple[str, bool]:
+    """The whole file's encoding, checked in streaming chunks — 'utf-8-sig', 'utf-8' or 'cp1252' —
+    and whether it holds a carriage return (CRLF or CR line ends)."""
     with open(path, "rb") as handle:
         bom = handle.read(3) == UTF8_BOM
     start = 3 if bom else 0
     for encoding in ("utf-8", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
-        offset = start
+        offset, carriage_return = start, False
         try:
             for chunk in chunks(path, start):
                 if NUL in chunk:
                     raise UnreadableFile(f"not a text file: a NUL byte at byte {offset + chunk.index(NUL)}")
                 decoder.decode(chunk)
+                carriage_return = carriage_return or b"\r" in chunk
                 offset += len(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as error:
             if encoding == "cp1252":
                 raise UnreadableFile(f"not UTF-8 or Windows-1252 text ({error.reason} near byte {offset + error.start})") from None
             continue
-        return "utf-8-sig" if bom and encoding == "utf-8" else encoding
+        return ("utf-8-sig" if bom and encoding == "utf-8" else encoding), carriage_return
     raise AssertionError("unreachable")
 
 
-def transcode_to_utf8(path: Path, encoding: str, target: Path) -> Path:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    with open(target, "wb") as out:
-        for chunk in chunks(path):
-            out.write(decoder.decode(chunk).encode("utf-8"))
-        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+def normalised_body(path: Path, encoding: str, header_lines: int, target: Path) -> Path:
+    """The file's data rows as UTF-8 with LF line ends (CRLF and lone CR become LF, as in a value
+    too), without its first `header_lines` lines: written in streaming chunks to `target`."""
+    decoder = codecs.getincrementaldecoder("utf-8" if encoding.startswith("utf-8") else encoding)()
+    start = 3 if encoding == "utf-8-sig" else 0
+    to_skip, held_cr = header_lines, ""
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        for chunk in [*chunks(path, start), b""]:
+            text = held_cr + decoder.decode(chunk, final=not chunk)
+            held_cr = "\r" if chunk and text.endswith("\r") else ""  # its LF may start the next chunk
+            text = (text[:-1] if held_cr else text).replace("\r\n", "\n").replace("\r", "\n")
+            while to_skip and text:
+                end = text.find("\n")
+                text = "" if end < 0 else text[end + 1 :]
+                to_skip -= end >= 0
+            out.write(text)
     return target
 
 
@@ -206,10 +221,19 @@ def sniff_delimiter(header_line: str) -> str:
     return best
 
 
-def split_head(text: str, delimiter: str, records: int) -> list[list[str]]:
-    """Parse the first `records` records of the text (question texts may span lines)."""
+def split_head(text: str, delimiter: str, records: int) -> tuple[list[list[str]], int]:
+    """Parse the first `records` records of the text (question texts may span lines); return them
+    and how many lines they took."""
     lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
-    reader = csv.reader((line + "\n" for line in lines), delimiter=delimiter)
+    used = 0
+
+    def feed() -> Iterator[str]:
+        nonlocal used
+        for line in lines:
+            used += 1
+            yield line + "\n"
+
+    reader = csv.reader(feed(), delimiter=delimiter)
     head = []
     try:
         for _ in range(records):
@@ -223,7 +247,7 @@ def split_head(text: str, delimiter: str, records: int) -> list[list[str]]:
                 f"a value in the first {records} rows is longer than the row size limit ({MAX_ROW_BYTES:,} bytes)"
             ) from None
         raise UnreadableFile(f"the header rows are not well-formed CSV ({error})") from None
-    return head
+    return head, used
 
 
 def csv_error_reason(error: duckdb.Error, width: int) -> str:
@@ -269,9 +293,9 @@ def excluded_expression(layout: Layout, names: list[str]) -> str:
             f"WHEN {quote_literal(code)} THEN {quote_literal(f'not a respondent: Qualtrics {label} response')}"
             for code, label in QUALTRICS_NOT_RESPONDENTS.items()
         )
-        return f"CASE lower(trim({status})) {cases} END"
+        return f"CASE lower({sql_trim(status)}) {cases} END"
     if layout.tool == "limesurvey" and submitted:
-        return f"CASE WHEN nullif(trim({submitted}), '') IS NULL THEN 'incomplete response: LimeSurvey submitdate is empty' END"
+        return f"CASE WHEN {sql_trim(submitted)} IS NULL THEN 'incomplete response: LimeSurvey submitdate is empty' END"
     return "NULL::VARCHAR"
 
 
@@ -301,29 +325,49 @@ def body_select(positions: list[int], postcode: int | None) -> str:
 
 
 def land_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, scratch: Path, options: ReadOptions) -> Landed:
-    encoding = text_encoding(path)
+    encoding, carriage_return = text_encoding(path)
     text = head_text(path, encoding)
     header_line = text.split("\n", 1)[0]
     if not header_line.strip():
         raise UnreadableFile("the file is empty or its first line is blank (no header row)")
     delimiter = sniff_delimiter(header_line)
-    layout = detect_layout(split_head(text, delimiter, HEAD_RECORDS))
+    layout = detect_layout(split_head(text, delimiter, HEAD_RECORDS)[0])
     width = len(layout.columns) - (layout.tool == "google_forms")  # the derived id is not in the file
     if width > MAX_COLUMNS:
         raise UnreadableFile(f"{width:,} columns: over the limit of {MAX_COLUMNS:,} columns per export")
-    source_path = transcode_to_utf8(path, encoding, scratch / f"{table}.utf8.csv") if encoding == "cp1252" else path
+    header_lines = split_head(text, delimiter, layout.header_rows)[1]
     positions, dropped, postcode = kept_columns(layout, options)
-    for null_padding in (False, True):  # short rows are padded, at the cost of a single-threaded read
-        body = csv_source(source_path, delimiter, layout.header_rows, width, null_padding=null_padding)
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_body AS SELECT {body_select(positions, postcode)} FROM {body}")
-            break
-        except duckdb.Error as error:
-            short = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", str(error))
-            if null_padding or not short or int(short.group(2)) > width:
-                raise UnreadableFile(csv_error_reason(error, width)) from None
+    with body_file(path, encoding, carriage_return, layout.header_rows, header_lines, scratch) as (source, skip):
+        for null_padding in (False, True):  # short rows are padded, at the cost of a single-threaded read
+            body = csv_source(source, delimiter, skip, width, null_padding=null_padding)
+            try:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_body AS SELECT {body_select(positions, postcode)} FROM {body}")
+                break
+            except duckdb.Error as error:
+                short = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", str(error))
+                if null_padding or not short or int(short.group(2)) > width:
+                    raise UnreadableFile(csv_error_reason(error, width)) from None
     names = [layout.columns[i].name for i in positions]
     return finish_landing(con, Landed(table, layout, names, encoding, delimiter, 0, dropped), options)
+
+
+@contextmanager
+def body_file(
+    path: Path, encoding: str, carriage_return: bool, header_rows: int, header_lines: int, scratch: Path
+) -> Iterator[tuple[Path, int]]:
+    """The file DuckDB parses and how many lines it skips. A UTF-8 file with LF line ends whose
+    header records are one line each is read as it is; any other (cp1252, CR or CRLF line ends, a
+    line break inside a header) is first rewritten as UTF-8 with LF line ends, without its header,
+    so DuckDB sees one convention and starts exactly at the first data row."""
+    if encoding != "cp1252" and not carriage_return and header_lines == header_rows:
+        yield path, header_rows
+        return
+    handle, name = tempfile.mkstemp(suffix=".utf8.csv", dir=scratch)
+    os.close(handle)
+    try:
+        yield normalised_body(path, encoding, header_lines, Path(name)), 0
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def land_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str, options: ReadOptions) -> Landed:
@@ -353,8 +397,9 @@ def land_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str, options: R
         cells = [f"c{n}" for n in range(len(positions))] + (["postcode"] if postcode is not None else [])
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_body ({', '.join(f'{c} VARCHAR' for c in cells) or 'c_none VARCHAR'})")
         for chunk in worksheet_chunks(head[layout.header_rows :], rows, width):
-            frame = pd.DataFrame(chunk, columns=range(width), dtype=object)[wanted].map(excel_cell_text).astype("str")
-            frame = frame.set_axis(cells, axis=1).dropna(how="all")  # an empty row is not a response
+            whole = pd.DataFrame(chunk, columns=range(width), dtype=object).map(excel_cell_text)
+            whole = whole[whole.notna().any(axis=1)]  # an empty row is not a response (one with only personal data is)
+            frame = whole[wanted].astype("str").set_axis(cells, axis=1)
             con.register("xlsx_chunk", frame)
             con.execute(f"INSERT INTO {table}_body BY NAME SELECT * FROM xlsx_chunk")
             con.unregister("xlsx_chunk")
