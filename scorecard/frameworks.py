@@ -4,6 +4,13 @@ A framework lists its indicators (id, text) in order, the points each can score,
 indicators survey evidence can inform — an evidence rule: a measure published in
 `marts.evidence_measures`, how old the evidence may be, and the thresholds that turn the measure
 into a suggested score.
+
+Two framework options say what is published as a scorecard and when a direction of travel holds:
+`scorecard_years` — `panel` (default): a year becomes a scorecard (a total, a direction of travel, a
+report page) only when a panel scored it (any `sector`, `public_body` or `agreed` assessment);
+`all`: every year with panel scores or usable evidence. `min_indicators_compared` — the fewest
+indicators a change must be computed over for the direction of travel to count (default: half the
+framework's indicators, rounded up); with fewer it is `not comparable`.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ EVIDENCE_MEASURES = {
     "skills_change",
     "deprivation_pct_most_deprived",
 } | CONTEXTUAL_MEASURES
+SCORECARD_YEARS = ("panel", "all")  # the first is the default
 
 
 class FrameworkError(ValueError):
@@ -46,6 +54,15 @@ class Framework:
     points_per_indicator: int
     indicators: tuple[dict, ...]
     source: Path
+    scorecard_years: str = SCORECARD_YEARS[0]
+    min_indicators_compared: int | None = None  # None: half the indicators, rounded up
+
+    @property
+    def comparable_threshold(self) -> int:
+        """The fewest indicators compared for a direction of travel to count."""
+        if self.min_indicators_compared is not None:
+            return self.min_indicators_compared
+        return -(-len(self.indicators) // 2)
 
     @property
     def indicator_ids(self) -> list[str]:
@@ -84,6 +101,21 @@ def parse_framework(document: dict, source: Path) -> Framework:
                     f"{indicator_id}: {message}", "indicators", position, "evidence", *where
                 ),
             )
+    scorecard_years = document.get("scorecard_years", SCORECARD_YEARS[0])
+    if scorecard_years not in SCORECARD_YEARS:
+        raise fail(
+            f"scorecard_years must be {' or '.join(SCORECARD_YEARS)} (panel: only years a panel scored; "
+            f"all: evidence-only years too), not {scorecard_years!r}",
+            "scorecard_years",
+        )
+    min_compared = document.get("min_indicators_compared")
+    if min_compared is not None and (
+        not isinstance(min_compared, int) or isinstance(min_compared, bool) or not 1 <= min_compared <= len(indicators)
+    ):
+        raise fail(
+            f"min_indicators_compared must be a whole number from 1 to {len(indicators)} (the number of indicators), not {min_compared!r}",
+            "min_indicators_compared",
+        )
     return Framework(
         id=str(document["id"]),
         name=str(document["name"]),
@@ -91,6 +123,8 @@ def parse_framework(document: dict, source: Path) -> Framework:
         points_per_indicator=points,
         indicators=tuple(indicators),
         source=source,
+        scorecard_years=scorecard_years,
+        min_indicators_compared=min_compared,
     )
 
 
@@ -157,7 +191,8 @@ def load_frameworks(directory: Path) -> tuple[list[Framework], list[str]]:
 
 
 def indicator_table(frameworks: list[Framework]) -> pd.DataFrame:
-    """One row per framework indicator, loaded as staging.framework_indicators."""
+    """One row per framework indicator, loaded as staging.framework_indicators; the framework's options
+    (scorecard_years, min_indicators_compared — resolved to a number) repeat on each of its rows."""
     rows = [
         {
             "framework": framework.id,
@@ -171,14 +206,17 @@ def indicator_table(frameworks: list[Framework]) -> pd.DataFrame:
             "evidence_description": (indicator.get("evidence") or {}).get("description"),
             "evidence_max_age_years": (indicator.get("evidence") or {}).get("max_age_years", 0),
             "contextual": bool((indicator.get("evidence") or {}).get("contextual", False)),
+            "scorecard_years": framework.scorecard_years,
+            "min_indicators_compared": framework.comparable_threshold,
         }
         for framework in frameworks
         for position, indicator in enumerate(framework.indicators, 1)
     ]
     text = ["framework", "framework_name", "entity", "indicator_id", "indicator_text", "evidence_measure", "evidence_description"]
     whole = ["position", "max_points", "evidence_max_age_years"]
-    return pd.DataFrame(rows, columns=text + whole + ["contextual"]).astype(
-        {**{c: "str" for c in text}, **{c: "int32" for c in whole}, "contextual": "bool"}
+    options = {"scorecard_years": "str", "min_indicators_compared": "int32"}
+    return pd.DataFrame(rows, columns=text + whole + ["contextual", *options]).astype(
+        {**{c: "str" for c in text}, **{c: "int32" for c in whole}, "contextual": "bool", **options}
     )
 
 

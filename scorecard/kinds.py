@@ -28,6 +28,11 @@ class Kind:
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional
 
+    @property
+    def as_written_columns(self) -> tuple[str, ...]:
+        """Lineage beside an area code stored under another code than written (a pre-2011 ONS code)."""
+        return tuple(f"{column}_as_written" for column in self.columns if self.domains[column] == "area")
+
 
 AGREEMENT_ITEMS = (
     "relationship_good",

@@ -48,7 +48,7 @@ def suite(kind):
 def test_staging_table_is_the_template_plus_lineage(kind, staging_columns):
     definition = KINDS[kind]
     found = staging_columns[definition.staging_table]
-    assert [name for name, _, _ in found] == [*definition.columns, *LINEAGE]
+    assert [name for name, _, _ in found] == [*definition.columns, *LINEAGE, *definition.as_written_columns]
     never_empty = {e["kwargs"]["column"] for e in suite(kind)["expectations"] if e["type"] == "expect_column_values_to_not_be_null"}
     for name, data_type, nullable in found[: len(definition.columns)]:
         assert data_type == STAGING_TYPES[definition.domains[name]], name

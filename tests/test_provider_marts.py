@@ -35,7 +35,7 @@ def learner(con, ukprn, n, satisfaction, before=None, now=None, lsoas=None):
 def poll(con, side, n, agreeing):
     for i in range(n):
         con.execute(
-            f"INSERT INTO staging.relationship_poll_responses VALUES (?, 'E06000023', 2010, ?, ?, NULL, NULL, NULL, NULL, NULL, {LINEAGE})",
+            f"INSERT INTO staging.relationship_poll_responses VALUES (?, 'E06000023', 2010, ?, ?, NULL, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
             [f"{side}{i}", side, 5 if i < agreeing else 2],
         )
 
@@ -59,7 +59,7 @@ def build(path, frameworks):
         poll(con, "public_body", 10, 8)
         for i in range(9):
             con.execute(
-                f"INSERT INTO staging.relationship_poll_responses VALUES (?, 'E09000007', 2010, 'sector', 4, NULL, NULL, NULL, NULL, NULL, {LINEAGE})",
+                f"INSERT INTO staging.relationship_poll_responses VALUES (?, 'E09000007', 2010, 'sector', 4, NULL, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
                 [f"c{i}"],
             )
     transform(path, frameworks, providers=REGISTER)
@@ -84,7 +84,8 @@ def test_learner_satisfaction_with_interval_and_suppression_at_the_boundary(ware
     )
     assert rows == [
         # mean 7.0, s = √(30/9) = 1.826, ± 1.96·s/√10 = 1.13
-        ("10000001", "Provider A", True, 10, 7.0, 5.87, 8.13, False),
+        # A: secondary suppressed — the unitary tier roll-up (29) minus A and D would otherwise give B (tests/test_disclosure.py)
+        ("10000001", "Provider A", True, 10, None, None, None, True),
         ("10000002", "Provider B", True, 9, None, None, None, True),  # 9: suppressed
         ("10000004", "Provider D", True, 10, 8.0, 8.0, 8.0, False),  # 10: published
         ("19999999", None, False, 10, 7.0, 7.0, 7.0, False),  # not in the register: loaded and flagged
@@ -129,9 +130,9 @@ def test_provider_benchmarks_against_peers_of_the_same_type(warehouse):
                                FROM marts.provider_benchmarks WHERE measure = 'learner_satisfaction' ORDER BY ukprn""",
     )
     assert rows == [
-        ("10000001", 1, 8.0, -1.0, "similar", 1, "similar"),  # B is suppressed, so D is A's only peer; 8.0 lies inside 5.87–8.13
-        ("10000002", 2, 7.5, None, None, 0, None),
-        ("10000004", 1, 7.0, 1.0, "higher", 1, "higher"),
+        ("10000001", 1, 8.0, None, None, 1, None),  # B is suppressed, so D is A's only peer; A's own value is suppressed (secondary)
+        ("10000002", 1, 8.0, None, None, 0, None),  # A (secondary) is no peer: D alone
+        ("10000004", 0, None, None, None, 0, None),  # A (secondary) is no peer
     ]
 
 
@@ -139,7 +140,10 @@ def test_roll_ups_put_districts_under_their_county(warehouse):
     assert query(
         warehouse,
         "SELECT group_code, group_name, providers, respondents, mean_score FROM marts.provider_survey_rollups WHERE measure = 'learner_satisfaction' AND level = 'region' ORDER BY group_code",
-    ) == [("E12000005", "West Midlands", 1, 9, None), ("E12000009", "South West", 2, 20, 7.5)]
+    ) == [
+        ("E12000005", "West Midlands", 1, 9, None),
+        ("E12000009", "South West", 2, 20, None),
+    ]  # South West: secondary (unitary − South West = B)
 
 
 def test_default_provider_scorecard_scores_from_evidence(warehouse):
@@ -147,7 +151,8 @@ def test_default_provider_scorecard_scores_from_evidence(warehouse):
         warehouse,
         "SELECT indicator_id, score, basis FROM marts.indicator_scores WHERE framework = 'community_scorecard' AND entity_code = '10000001' AND indicator_id IN ('CS01', 'CS04', 'CS06', 'CS08') ORDER BY 1",
     )
-    assert rows == [("CS01", 2, "evidence"), ("CS04", 2, "evidence"), ("CS06", 3, "evidence"), ("CS08", None, "missing")]
+    # CS01 (learner satisfaction): A's mean is suppressed (secondary), so no evidence
+    assert rows == [("CS01", None, "missing"), ("CS04", 2, "evidence"), ("CS06", 3, "evidence"), ("CS08", None, "missing")]
 
 
 def test_an_organisation_adds_its_own_framework_and_a_broken_one_does_not_stop_it(tmp_path):
@@ -160,6 +165,7 @@ def test_an_organisation_adds_its_own_framework_and_a_broken_one_does_not_stop_i
                 "name": "Harbourside's own scorecard",
                 "entity": "provider",
                 "points_per_indicator": 3,
+                "scorecard_years": "all",  # no panel has scored yet: evidence-only years are scorecards too
                 "indicators": [
                     {
                         "id": "H1",
@@ -185,12 +191,13 @@ def test_an_organisation_adds_its_own_framework_and_a_broken_one_does_not_stop_i
         len(problems) == 1 and "broken.yaml: line 10: B1: evidence thresholds need numeric `from` values in ascending order" in problems[0]
     )
     path = build(tmp_path / "w.duckdb", frameworks)
+    # Provider D (mean 8.0): A's mean is now suppressed (secondary), so A has no evidence to score
     assert query(
         path,
-        "SELECT indicator_id, score, basis FROM marts.indicator_scores WHERE framework = 'harbourside' AND entity_code = '10000001' ORDER BY 1",
+        "SELECT indicator_id, score, basis FROM marts.indicator_scores WHERE framework = 'harbourside' AND entity_code = '10000004' ORDER BY 1",
     ) == [("H1", 3, "evidence"), ("H2", None, "missing")]
     assert query(
-        path, "SELECT total_score, max_score FROM marts.scorecard_totals WHERE framework = 'harbourside' AND entity_code = '10000001'"
+        path, "SELECT total_score, max_score FROM marts.scorecard_totals WHERE framework = 'harbourside' AND entity_code = '10000004'"
     ) == [(3, 6)]
 
 

@@ -127,3 +127,14 @@ def test_pre_2011_area_codes_are_stored_under_their_gss_code_where_the_area_is_u
     reasons = reasons_by_row(validate_frame(frame.assign(row_number=range(1, 8)), KINDS["ni7"], validator))
     assert sorted(reasons.index) == [5, 6]
     assert "a district merged or a county split in 2009 has no single successor" in reasons[5] and "(got '15UB')" in reasons[5]
+
+
+def test_the_code_as_written_is_kept_beside_the_gss_code(validator):
+    from test_normalise import normalised_in_duckdb
+
+    frame = pd.DataFrame({"respondent_id": ["a", "b"], "area_code": ["00hb", "E06000023"], "survey_year": "2008", "influence": "1"})
+    stored = normalised_in_duckdb(frame.reindex(columns=KINDS["ni7"].columns).astype("str"), KINDS["ni7"], validator)
+    assert stored[["area_code", "area_code_as_written"]].astype(object).where(stored.notna(), None).values.tolist() == [
+        ["E06000023", "00hb"],
+        ["E06000023", None],
+    ]

@@ -72,15 +72,18 @@ class KindValidation:
 
 def normalised_value_table(con: duckdb.DuckDBPyConnection, column: str, domain: str, legacy_areas: dict[str, str]) -> str:
     """written → normalised for each distinct value of a column of the batch (each normalised once);
-    an area code written as a pre-2011 ONS code becomes its GSS code."""
+    an area code written as a pre-2011 ONS code becomes its GSS code (`renamed`)."""
     written = con.execute(f"SELECT DISTINCT {column} AS written FROM {BATCH} WHERE {column} IS NOT NULL").df()["written"]
     written = written.astype("str")
     normalised = NORMALISERS[domain](written)
+    renamed = pd.Series(False, index=written.index)
     if domain == "area":
         gss = normalised.map(legacy_areas)
-        normalised = gss.where(gss.notna(), normalised)
+        renamed = gss.notna()
+        normalised = gss.where(renamed, normalised)
     table = f"normalised_{column}"
-    con.register(f"{table}_frame", pd.DataFrame({"written": written, "normalised": normalised.astype("str")}))
+    frame = pd.DataFrame({"written": written, "normalised": normalised.astype("str"), "renamed": renamed.astype(bool)})
+    con.register(f"{table}_frame", frame)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_frame")
     con.unregister(f"{table}_frame")
     return table
@@ -122,7 +125,7 @@ def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]
     row_label and the template's columns as written). Leaves CANDIDATES (normalised rows that are
     neither repeats nor non-respondents), FAILURES (one row per failed rule) and VERDICTS
     (file_id, row_number, reasons: every row to quarantine with every reason)."""
-    joins, columns = [], []
+    joins, columns, as_written = [], [], []
     for column in kind.columns:
         domain = kind.domains[column]
         if domain in SQL_NORMALISERS:
@@ -131,8 +134,10 @@ def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]
         table = normalised_value_table(con, column, domain, legacy_areas)
         joins.append(f"LEFT JOIN {table} ON {table}.written = b.{column}")
         columns.append(f"{table}.normalised AS {column}")
+        if domain == "area":  # the code as written stays, after the template's columns, as lineage
+            as_written.append(f"CASE WHEN {table}.renamed THEN b.{column} END AS {column}_as_written")
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {CANDIDATES} AS SELECT b.file_id, b.row_number, {', '.join(columns)} "
+        f"CREATE OR REPLACE TEMP TABLE {CANDIDATES} AS SELECT b.file_id, b.row_number, {', '.join([*columns, *as_written])} "
         f"FROM {BATCH} b {' '.join(joins)} WHERE NOT b.duplicate AND b.excluded IS NULL"
     )
     missing = table_failures(con, CANDIDATES, rules)

@@ -34,7 +34,8 @@ SOURCE = Path(__file__)
 TEMPLATES = SOURCE.parent / "templates"
 MANIFEST = ".manifest.json"
 INDEX, QUALITY = "index.html", "quality.html"
-ARROWS = {"improving": "▲", "declining": "▼", "no change": "▶", "first year": "●"}
+# A direction of travel resting on too few indicators ("not comparable") gets no arrow.
+ARROWS = {"improving": "▲", "declining": "▼", "no change": "▶", "first year": "●", "not comparable": ""}
 MEASURE_LABELS = {
     "ni7_pct_positive": "NI7 % positive",
     "relationship_good_pct_agree": "relationship poll % agree",
@@ -84,11 +85,13 @@ BY_PROVIDER = {"entity_code": "ukprn"}
 
 QUERIES = {
     "totals": Query(
-        """SELECT t.*, f.framework_name, f.entity,
+        """SELECT t.*, f.framework_name, f.entity, f.framework_indicators, f.min_indicators_compared,
                   coalesce(a.area_name, p.provider_name, t.entity_code) AS entity_name,
                   coalesce(a.region_code, p.region_code) AS region_code, coalesce(a.region_name, p.region_name) AS region_name
            FROM marts.scorecard_totals t
-           JOIN (SELECT DISTINCT framework, framework_name, entity FROM staging.framework_indicators) f USING (framework)
+           JOIN (SELECT framework, any_value(framework_name) AS framework_name, any_value(entity) AS entity,
+                        count(*) AS framework_indicators, any_value(min_indicators_compared) AS min_indicators_compared
+                 FROM staging.framework_indicators GROUP BY framework) f USING (framework)
            LEFT JOIN staging.areas a ON a.area_code = t.entity_code
            LEFT JOIN staging.provider_register p ON p.ukprn = t.entity_code""",
         "framework, entity_name, entity_code, year",
@@ -96,7 +99,8 @@ QUERIES = {
     ),
     # Every scorecard page charts its entity's totals over the years.
     "history": Query(
-        "SELECT framework, entity_code, year, total_score, max_score, direction_of_travel FROM marts.scorecard_totals",
+        """SELECT framework, entity_code, year, total_score, max_score, direction_of_travel, change, indicators_compared
+           FROM marts.scorecard_totals""",
         "framework, entity_code, year",
         BY_FRAMEWORK_ENTITY,
     ),

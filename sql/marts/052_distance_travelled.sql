@@ -1,6 +1,7 @@
 -- marts.distance_travelled: learners' progress from their starting point, per provider, year and
 -- measure (confidence, skills; 1-5 scales): learners with both a before and a now answer (pairs),
 -- mean before, mean now, mean change with its 95% interval, and % improved (now > before).
+-- Under min_base() pairs every value is null (suppression 'primary'; no roll-up to difference from).
 CREATE OR REPLACE TABLE marts.distance_travelled AS
 WITH pairs AS (
     SELECT ukprn, survey_year, 'confidence' AS measure, confidence_before AS before, confidence_now AS now
@@ -17,7 +18,8 @@ SELECT p.ukprn, r.provider_name, r.ukprn IS NOT NULL AS in_register, p.survey_ye
        unless_small(round(avg(now - before) - 1.96 * stddev_samp(now - before) / sqrt(count(*)), 2), count(*)) AS change_ci_low,
        unless_small(round(avg(now - before) + 1.96 * stddev_samp(now - before) / sqrt(count(*)), 2), count(*)) AS change_ci_high,
        unless_small(round(100 * count(*) FILTER (WHERE now > before) / count(*), 1), count(*)) AS pct_improved,
-       count(*) < min_base() AS suppressed
+       count(*) < min_base() AS suppressed,
+       primary_suppression(count(*)) AS suppression
 FROM pairs AS p
 LEFT JOIN staging.provider_register AS r USING (ukprn)
 GROUP BY ALL

@@ -2,7 +2,8 @@
 -- the share living in England's 20% most deprived LSOAs (IMD 2019 deciles 1-2, 95% Wilson interval),
 -- beside the same share among all LSOAs of the provider's home local authority (a county: all its
 -- districts), and their ratio (≥ 1: the provider reaches deprived areas at least in proportion to its
--- locality). The local share needs the provider in the register.
+-- locality). The local share needs the provider in the register. Under min_base() learners the share,
+-- interval and ratio are null (suppression 'primary'; no roll-up to difference from).
 CREATE OR REPLACE TABLE marts.deprivation_reach AS
 WITH learners AS (
     SELECT l.ukprn, l.survey_year, count(*) AS n, count(*) FILTER (WHERE i.imd_decile <= 2) AS deprived
@@ -24,7 +25,8 @@ SELECT l.ukprn, r.provider_name, r.ukprn IS NOT NULL AS in_register, l.survey_ye
        unless_small(round(wilson_high(l.deprived / l.n, l.n), 1), l.n) AS ci_high,
        round(c.local_pct, 1) AS local_pct_most_deprived_20,
        unless_small(round((100 * l.deprived / l.n) / nullif(c.local_pct, 0), 2), l.n) AS reach_ratio,
-       l.n < min_base() AS suppressed
+       l.n < min_base() AS suppressed,
+       primary_suppression(l.n) AS suppression
 FROM learners AS l
 LEFT JOIN staging.provider_register AS r USING (ukprn)
 LEFT JOIN locality AS c USING (ukprn)

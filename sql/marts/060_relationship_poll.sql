@@ -1,22 +1,47 @@
 -- marts.relationship_poll: per area, year, side (sector / public_body) and statement: respondents
 -- (answers 1-5; don't know not in the base), % agreeing (4-5) with its 95% Wilson interval, and the
--- mean answer. Suppressed under min_base().
-CREATE OR REPLACE TABLE marts.relationship_poll AS
+-- mean answer. Disclosure control (macros in sql/schema/040_macros.sql): a side under min_base() is
+-- suppressed ('primary'); the two sides add up to the area's both-sides figure (published as
+-- relationship_good_pct_agree in marts.evidence_measures), so when one side is suppressed the other is
+-- too ('secondary'). A suppressed side keeps its respondents; agreeing, pct_agree, the interval and
+-- the mean are null.
+CREATE OR REPLACE TEMP TABLE poll_sides AS
 WITH answers AS (
     UNPIVOT (SELECT area_code, survey_year, side, relationship_good, relationship_improving, views_listened_to,
                     independence_respected, funding_fair FROM staging.relationship_poll_responses)
     ON relationship_good, relationship_improving, views_listened_to, independence_respected, funding_fair
     INTO NAME statement VALUE answer
 )
-SELECT s.area_code, a.area_name, s.survey_year, s.side, s.statement,
+SELECT area_code, survey_year, side, statement,
+       area_code || ':' || survey_year || ':' || statement AS grp,
+       area_code || ':' || survey_year || ':' || statement || ':' || side AS cell,
        count(*) AS respondents,
        count(*) FILTER (WHERE answer >= 4) AS agreeing,
-       unless_small(round(100 * count(*) FILTER (WHERE answer >= 4) / count(*), 1), count(*)) AS pct_agree,
-       unless_small(round(wilson_low(count(*) FILTER (WHERE answer >= 4) / count(*), count(*)), 1), count(*)) AS ci_low,
-       unless_small(round(wilson_high(count(*) FILTER (WHERE answer >= 4) / count(*), count(*)), 1), count(*)) AS ci_high,
-       unless_small(round(avg(answer), 2), count(*)) AS mean_score,
-       count(*) < min_base() AS suppressed
-FROM answers AS s
+       round(100 * count(*) FILTER (WHERE answer >= 4) / count(*), 1) AS pct_agree,
+       round(wilson_low(count(*) FILTER (WHERE answer >= 4) / count(*), count(*)), 1) AS ci_low,
+       round(wilson_high(count(*) FILTER (WHERE answer >= 4) / count(*), count(*)), 1) AS ci_high,
+       round(avg(answer), 2) AS mean_score
+FROM answers
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE poll_cells AS
+SELECT cell, respondents AS size, primary_suppression(respondents) IS NOT NULL AS is_primary FROM poll_sides;
+-- each side is a part of the both-sides total (a cell of another mart: listed here, never hidden here)
+CREATE OR REPLACE TEMP TABLE poll_links AS
+SELECT grp, cell, false AS is_total FROM poll_sides
+UNION ALL SELECT DISTINCT grp, grp || ':both', true FROM poll_sides;
+
+CREATE OR REPLACE TABLE marts.relationship_poll AS
+SELECT s.area_code, a.area_name, s.survey_year, s.side, s.statement,
+       s.respondents,
+       unless_suppressed(s.agreeing, d.suppression) AS agreeing,
+       unless_suppressed(s.pct_agree, d.suppression) AS pct_agree,
+       unless_suppressed(s.ci_low, d.suppression) AS ci_low,
+       unless_suppressed(s.ci_high, d.suppression) AS ci_high,
+       unless_suppressed(s.mean_score, d.suppression) AS mean_score,
+       d.suppression IS NOT NULL AS suppressed,
+       d.suppression
+FROM poll_sides AS s
+JOIN secondary_suppression('poll_cells', 'poll_links') AS d USING (cell)
 LEFT JOIN staging.areas AS a USING (area_code)
-GROUP BY ALL
 ORDER BY s.area_code, s.survey_year, s.statement, s.side;

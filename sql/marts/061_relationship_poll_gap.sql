@@ -1,11 +1,13 @@
 -- marts.relationship_poll_gap: the perception gap per area, year and statement — public bodies' %
 -- agreeing minus the sector's, in percentage points — and whether it is statistically significant
--- (two-proportion z-test, |z| > 1.96). Null unless both sides have a base of min_base() or more.
+-- (two-proportion z-test, |z| > 1.96). Null unless both sides are published (marts.relationship_poll:
+-- a side under min_base() is suppressed, and then the other side too). suppression: 'primary' when a
+-- side is primary suppressed, else 'secondary' when a side is secondary suppressed, else null.
 CREATE OR REPLACE TABLE marts.relationship_poll_gap AS
 WITH sides AS (
-    PIVOT (SELECT area_code, area_name, survey_year, statement, side, respondents, agreeing, pct_agree FROM marts.relationship_poll)
+    PIVOT (SELECT area_code, area_name, survey_year, statement, side, respondents, agreeing, pct_agree, suppression FROM marts.relationship_poll)
     ON side IN ('sector', 'public_body')
-    USING any_value(respondents) AS n, any_value(agreeing) AS x, any_value(pct_agree) AS pct
+    USING any_value(respondents) AS n, any_value(agreeing) AS x, any_value(pct_agree) AS pct, any_value(suppression) AS suppression
     GROUP BY area_code, area_name, survey_year, statement
 ),
 tested AS (
@@ -24,6 +26,8 @@ SELECT area_code, area_name, survey_year, statement,
        CASE WHEN sector_pct IS NOT NULL AND public_body_pct IS NOT NULL THEN
            abs((public_body_x / public_body_n - sector_x / sector_n)
                / nullif(sqrt(pooled * (1 - pooled) * (1 / sector_n + 1 / public_body_n)), 0)) > 1.96
-       END AS significant
+       END AS significant,
+       CASE WHEN 'primary' IN (sector_suppression, public_body_suppression) THEN 'primary'
+            WHEN 'secondary' IN (sector_suppression, public_body_suppression) THEN 'secondary' END AS suppression
 FROM tested
 ORDER BY area_code, survey_year, statement;

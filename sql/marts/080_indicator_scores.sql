@@ -5,6 +5,9 @@
 --   disputed   both scored it, differently: no score until the panel agrees
 --   evidence   the indicator's evidence rule suggests a score from a survey measure
 --   missing    none of the above
+-- scorecard_year says whether the year is published as a scorecard (a row in marts.scorecard_totals):
+-- by the framework's scorecard_years option, `panel` (default) — only years with a sector, public-body
+-- or agreed assessment — or `all`. Evidence-only years stay here for the evidence columns and panel packs.
 CREATE OR REPLACE TABLE marts.indicator_scores AS
 WITH assessed AS (
     PIVOT (SELECT framework, entity_code, year, indicator_id, assessor, score FROM staging.assessment_scores)
@@ -24,16 +27,23 @@ scorecards AS (  -- the framework × entity × year combinations to publish
     SELECT DISTINCT r.framework, e.entity_code, e.year
     FROM rules AS r JOIN usable_evidence AS e ON e.measure = r.evidence_measure
 ),
+panel_years AS (  -- years a panel scored: any sector, public-body or agreed assessment
+    SELECT DISTINCT framework, entity_code, year FROM staging.assessment_scores
+    WHERE assessor IN ('sector', 'public_body', 'agreed')
+),
 combined AS (
     SELECT s.framework, s.entity_code, s.year, i.indicator_id, i.position, i.indicator_text, i.max_points AS max_score,
            a.sector AS sector_score, a.public_body AS public_body_score, a.agreed AS agreed_score,
-           e.evidence_score, e.evidence_value, e.evidence_year, i.evidence_measure
+           e.evidence_score, e.evidence_value, e.evidence_year, i.evidence_measure,
+           i.scorecard_years = 'all' OR p.year IS NOT NULL AS scorecard_year
     FROM scorecards AS s
     JOIN staging.framework_indicators AS i ON i.framework = s.framework
     LEFT JOIN assessed AS a
       ON a.framework = s.framework AND a.entity_code = s.entity_code AND a.year = s.year AND a.indicator_id = i.indicator_id
     LEFT JOIN staging.evidence_scores AS e
       ON e.framework = s.framework AND e.entity_code = s.entity_code AND e.year = s.year AND e.indicator_id = i.indicator_id
+    LEFT JOIN panel_years AS p
+      ON p.framework = s.framework AND p.entity_code = s.entity_code AND p.year = s.year
 ),
 decided AS (
     SELECT *,
@@ -56,6 +66,6 @@ SELECT
     max_score, basis,
     sector_score::TINYINT AS sector_score, public_body_score::TINYINT AS public_body_score,
     agreed_score::TINYINT AS agreed_score, evidence_score::TINYINT AS evidence_score,
-    evidence_measure, evidence_value, evidence_year, position
+    evidence_measure, evidence_value, evidence_year, position, scorecard_year
 FROM decided
 ORDER BY framework, entity_code, year, position;

@@ -1,6 +1,8 @@
 -- staging.scorecard_groups (intermediate, built after marts.scorecard_totals): area scorecard totals
 -- summarised per region and per tier, framework and year (computed once, published by the two models
--- after it). Historic (abolished) areas count in the region of their successor.
+-- after it). Historic (abolished) areas count in the region of their successor. Every scorecard counts in
+-- `entities` and the mean; for direction, each in exactly one of improving / declining / no_change /
+-- first_year / not_comparable — a not-comparable year is in none of the first four.
 CREATE OR REPLACE TABLE staging.scorecard_groups AS
 SELECT
     CASE WHEN grouping(a.region_code) = 0 THEN 'region' ELSE 'tier' END AS level,
@@ -14,7 +16,8 @@ SELECT
     count(*) FILTER (WHERE t.direction_of_travel = 'improving') AS improving,
     count(*) FILTER (WHERE t.direction_of_travel = 'declining') AS declining,
     count(*) FILTER (WHERE t.direction_of_travel = 'no change') AS no_change,
-    count(*) FILTER (WHERE t.direction_of_travel = 'first year') AS first_year
+    count(*) FILTER (WHERE t.direction_of_travel = 'first year') AS first_year,
+    count(*) FILTER (WHERE t.direction_of_travel = 'not comparable') AS not_comparable
 FROM marts.scorecard_totals AS t
 JOIN staging.areas AS a ON a.area_code = t.entity_code
 GROUP BY GROUPING SETS ((t.framework, t.year, a.region_code), (t.framework, t.year, a.tier));

@@ -1,5 +1,6 @@
 -- Typed survey rows as loaded, one table per kind, each row with its lineage:
 -- source_file (relative to raw/), row_number (1-based data row), file_sha256, run_id.
+-- Area codes written as a pre-2011 ONS code keep it in area_code_as_written.
 CREATE TABLE IF NOT EXISTS staging.ni7_responses (
     respondent_id VARCHAR NOT NULL,
     area_code VARCHAR NOT NULL,
@@ -9,7 +10,8 @@ CREATE TABLE IF NOT EXISTS staging.ni7_responses (
     org_type VARCHAR,
     income_band VARCHAR,
     funding_satisfaction TINYINT,   -- 1 strongly disagree … 5 strongly agree
-    source_file VARCHAR NOT NULL, row_number INTEGER NOT NULL, file_sha256 VARCHAR NOT NULL, run_id VARCHAR NOT NULL
+    source_file VARCHAR NOT NULL, row_number INTEGER NOT NULL, file_sha256 VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
+    area_code_as_written VARCHAR    -- a pre-2011 ONS code (00HB) as written, when area_code is its GSS code
 );
 
 CREATE TABLE IF NOT EXISTS staging.relationship_poll_responses (
@@ -23,7 +25,8 @@ CREATE TABLE IF NOT EXISTS staging.relationship_poll_responses (
     independence_respected TINYINT,
     funding_fair TINYINT,
     partner_body VARCHAR,
-    source_file VARCHAR NOT NULL, row_number INTEGER NOT NULL, file_sha256 VARCHAR NOT NULL, run_id VARCHAR NOT NULL
+    source_file VARCHAR NOT NULL, row_number INTEGER NOT NULL, file_sha256 VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
+    area_code_as_written VARCHAR    -- a pre-2011 ONS code (00HB) as written, when area_code is its GSS code
 );
 
 CREATE TABLE IF NOT EXISTS staging.learner_survey_responses (
@@ -64,3 +67,7 @@ CREATE TABLE IF NOT EXISTS staging.assessments (
     note VARCHAR,
     source_file VARCHAR NOT NULL, row_number INTEGER NOT NULL, file_sha256 VARCHAR NOT NULL, run_id VARCHAR NOT NULL
 );
+
+-- Warehouses built before area_code_as_written existed gain it (NULL for the rows they hold).
+ALTER TABLE staging.ni7_responses ADD COLUMN IF NOT EXISTS area_code_as_written VARCHAR;
+ALTER TABLE staging.relationship_poll_responses ADD COLUMN IF NOT EXISTS area_code_as_written VARCHAR;

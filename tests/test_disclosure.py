@@ -1,0 +1,329 @@
+"""Disclosure control (GUIDE §4 "Small numbers", issue 11 §1): a suppressed cell publishes its base and
+nothing else, and no suppressed value can be recovered by summing or differencing published cells.
+
+Each mart is built on a tmp_path DuckDB with hand-computed expectations; `determined` then checks,
+by linear algebra over every total-and-parts equation of the mart, that no suppressed numerator is
+determined by the published numerators (bases stay published, so they need no check)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scorecard.warehouse.build import ensure_schema
+from scorecard.warehouse.connect import connect
+from scorecard.warehouse.transform import transform
+
+LINEAGE = "'t.csv', 1, 'sha', 'run'"
+
+
+def query(path, sql):
+    with connect(path, read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def determined(equations, published):
+    """The unknown cells fixed by `equations` (each: total cell, [part cells], meaning total = Σ parts)
+    given the `published` values {cell: value}: a cell is determined when its unit vector lies in
+    the row space of the equations over the unknowns (any sum or difference of them gives it)."""
+    unknown = sorted({c for total, parts in equations for c in [total, *parts] if c not in published})
+    if not unknown:
+        return set()
+    index = {c: i for i, c in enumerate(unknown)}
+    rows = []
+    for total, parts in equations:
+        row = np.zeros(len(unknown))
+        for cell, sign in [(total, 1), *((p, -1) for p in parts)]:
+            if cell in index:
+                row[index[cell]] += sign
+        rows.append(row)
+    matrix = np.array(rows)
+    rank = np.linalg.matrix_rank(matrix)
+    return {c for c in unknown if np.linalg.matrix_rank(np.vstack([matrix, np.eye(len(unknown))[index[c]]])) == rank}
+
+
+def test_determined_finds_a_total_minus_its_parts():
+    # the attack of the issue: total 23 and one part published give the other part
+    assert determined([("all", ["a", "b"])], {"all": 11, "b": 9}) == {"a"}
+    assert determined([("all", ["a", "b", "c"])], {"all": 11, "b": 9}) == set()
+
+
+# ---------------------------------------------------------------------------------------------- NI7
+
+NI7_AREAS = {  # area: (region, tier, answers, positive) — all 2010, weight 1 except Bristol
+    "E06000023": ("E12000009", "unitary", 10, 3),  # Bristol: weighted as in test_scoring
+    "E09000007": ("E12000007", "unitary", 9, 9),  # Camden: 9 → primary; London (9) primary too
+    "E06000001": ("E12000001", "unitary", 10, 5),  # Hartlepool
+    "E06000015": ("E12000004", "unitary", 30, 12),  # Derby
+    "E07000032": ("E12000004", "district", 8, 2),  # Amber Valley: 8 → primary
+    "E07000033": ("E12000004", "district", 15, 6),  # Bolsover
+    "E10000007": ("E12000004", "county", 20, 10),  # Derbyshire
+}
+
+
+@pytest.fixture(scope="module")
+def ni7(tmp_path_factory, frameworks):
+    path = tmp_path_factory.mktemp("disclosure-ni7") / "w.duckdb"
+    with connect(path) as con:
+        ensure_schema(con)
+        for area, (_, _, n, positive) in NI7_AREAS.items():
+            for i in range(n):
+                weight = (2.0 if i < positive else 1.0) if area == "E06000023" else None
+                con.execute(
+                    f"INSERT INTO staging.ni7_responses VALUES (?, ?, 2010, ?, ?, NULL, NULL, NULL, {LINEAGE}, NULL)",
+                    [f"{area}-{i}", area, 2 if i < positive else 4, weight],
+                )
+    transform(path, frameworks)
+    return path
+
+
+def test_ni7_primary_and_secondary_suppression(ni7):
+    # Round 1: East Midlands has one hidden area (Amber Valley) → its smallest other area, Bolsover (15);
+    # tier unitary has one (Camden) → the smallest other, Hartlepool (10, ties by code before Bristol);
+    # tier district → Bolsover; England by region has one (London) → the smallest other region, North East
+    # (10, ties by code before South West). Round 2: every group has 0 or ≥ 2 hidden cells.
+    assert query(ni7, "SELECT area_code, respondents, positive, pct_positive, suppression FROM marts.ni7 ORDER BY area_code") == [
+        ("E06000001", 10, None, None, "secondary"),
+        ("E06000015", 30, 12, 40.0, None),
+        ("E06000023", 10, 3, 46.2, None),
+        ("E07000032", 8, None, None, "primary"),
+        ("E07000033", 15, None, None, "secondary"),
+        ("E09000007", 9, None, None, "primary"),
+        ("E10000007", 20, 10, 50.0, None),
+    ]
+    assert query(
+        ni7, "SELECT region_code, respondents, positive, suppressed, suppression FROM marts.ni7_by_region ORDER BY region_code"
+    ) == [
+        ("E12000001", 10, None, True, "secondary"),
+        ("E12000004", 73, 30, False, None),
+        ("E12000007", 9, None, True, "primary"),
+        ("E12000009", 10, 3, False, None),
+        ("E92000001", 102, 47, False, None),
+    ]
+    assert query(ni7, "SELECT tier, respondents, positive, suppression FROM marts.ni7_by_tier ORDER BY tier") == [
+        ("county", 20, 10, None),
+        ("district", 23, 8, None),
+        ("unitary", 59, 29, None),
+    ]
+
+
+def test_ni7_suppressed_cells_publish_their_base_and_nothing_else(ni7):
+    rows = query(
+        ni7, "SELECT respondents, positive, pct_positive, ci_low, ci_high, suppressed FROM marts.ni7 WHERE suppression IS NOT NULL"
+    )
+    assert len(rows) == 4 and all(r[0] > 0 and r[1:] == (None, None, None, None, True) for r in rows)
+    # no weighted base (Σw) is published anywhere, so weighted shares cannot be differenced either
+    for mart in ("ni7", "ni7_by_region", "ni7_by_tier"):
+        columns = [
+            c for (c,) in query(ni7, f"SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = '{mart}'")
+        ]
+        assert columns[-2:] == ["suppressed", "suppression"] and not any("weight" in c for c in columns)
+
+
+def test_ni7_published_values_are_unchanged(ni7):
+    # Bristol keeps its weighted figure: p = 6/13 = 46.15%; n_eff = 13² / (3·4 + 7·1) = 8.895; Wilson 95% = 19.9 – 74.7
+    assert query(
+        ni7,
+        "SELECT respondents, positive, pct_positive, ci_low, ci_high, suppressed, suppression FROM marts.ni7 WHERE area_code = 'E06000023'",
+    ) == [(10, 3, 46.2, 19.9, 74.7, False, None)]
+
+
+def test_ni7_no_suppressed_count_can_be_derived(ni7):
+    cells = {}
+    for level, sql in [
+        ("area", "SELECT area_code, positive, suppressed FROM marts.ni7"),
+        ("region", "SELECT region_code, positive, suppressed FROM marts.ni7_by_region"),
+        ("tier", "SELECT tier, positive, suppressed FROM marts.ni7_by_tier"),
+    ]:
+        for code, positive, suppressed in query(ni7, sql):
+            cells[(level, code)] = (positive, suppressed)
+    published = {c: v for c, (v, s) in cells.items() if not s}
+    hidden = {c for c, (_, s) in cells.items() if s}
+    areas = [("area", a) for a in NI7_AREAS]
+    equations = [(("region", "E92000001"), areas)]  # England = all areas
+    for region in {r for r, _, _, _ in NI7_AREAS.values()}:
+        equations.append((("region", region), [("area", a) for a, v in NI7_AREAS.items() if v[0] == region]))
+    for tier in {t for _, t, _, _ in NI7_AREAS.values()}:
+        equations.append((("tier", tier), [("area", a) for a, v in NI7_AREAS.items() if v[1] == tier]))
+    regions = [c for c in cells if c[0] == "region" and c[1] != "E92000001"]
+    equations.append((("region", "E92000001"), regions))  # England = its regions
+    equations.append((("region", "E92000001"), [c for c in cells if c[0] == "tier"]))  # England = its tiers
+    assert len(hidden) == 6
+    assert determined(equations, published) & hidden == set()
+    # and without secondary suppression the primary cells would be recoverable
+    primary_only = {c: v for c, v in published.items()} | {("area", "E06000001"): 5, ("area", "E07000033"): 6, ("region", "E12000001"): 5}
+    assert determined(equations, primary_only) >= {("area", "E09000007"), ("area", "E07000032")}
+
+
+# ---------------------------------------------------------------------------------- relationship poll
+
+
+@pytest.fixture(scope="module")
+def poll(tmp_path_factory, frameworks):
+    path = tmp_path_factory.mktemp("disclosure-poll") / "w.duckdb"
+    with connect(path) as con:
+        ensure_schema(con)
+        # Bristol 2010: sector 8 (2 agree) → primary; public bodies 15 (9 agree) → secondary
+        # Camden 2010: sector 12 (6 agree), public bodies 10 (5 agree) → both published
+        for area, side, n, agreeing in [
+            ("E06000023", "sector", 8, 2),
+            ("E06000023", "public_body", 15, 9),
+            ("E09000007", "sector", 12, 6),
+            ("E09000007", "public_body", 10, 5),
+        ]:
+            for i in range(n):
+                con.execute(
+                    f"INSERT INTO staging.relationship_poll_responses VALUES (?, ?, 2010, ?, ?, NULL, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
+                    [f"{area}{side}{i}", area, side, 5 if i < agreeing else 2],
+                )
+    transform(path, frameworks)
+    return path
+
+
+def test_relationship_poll_hides_the_small_side_and_its_complement(poll):
+    assert query(
+        poll,
+        """SELECT area_code, side, respondents, agreeing, pct_agree, ci_low, ci_high, mean_score, suppressed, suppression
+           FROM marts.relationship_poll ORDER BY area_code, side""",
+    ) == [
+        ("E06000023", "public_body", 15, None, None, None, None, None, True, "secondary"),
+        ("E06000023", "sector", 8, None, None, None, None, None, True, "primary"),
+        ("E09000007", "public_body", 10, 5, 50.0, 23.7, 76.3, 3.5, False, None),
+        ("E09000007", "sector", 12, 6, 50.0, 25.4, 74.6, 3.5, False, None),
+    ]
+    assert query(
+        poll,
+        """SELECT area_code, sector_respondents, sector_pct_agree, public_body_respondents, public_body_pct_agree, gap, z, significant, suppression
+           FROM marts.relationship_poll_gap ORDER BY area_code""",
+    ) == [("E06000023", 8, None, 15, None, None, None, None, "primary"), ("E09000007", 12, 50.0, 10, 50.0, 0.0, 0.0, False, None)]
+
+
+def test_relationship_poll_both_sides_minus_one_side_gives_nothing(poll):
+    # the both-sides figure stays published (23 answers, 11 agree = 47.8%) ...
+    assert query(
+        poll,
+        "SELECT base, value, suppressed FROM marts.evidence_measures WHERE measure = 'relationship_good_pct_agree' AND entity_code = 'E06000023'",
+    ) == [(23, 47.8, False)]
+    # ... but with both sides hidden it no longer gives the sector's 2 of 8
+    sides = {
+        side: agreeing for side, agreeing in query(poll, "SELECT side, agreeing FROM marts.relationship_poll WHERE area_code = 'E06000023'")
+    }
+    published = {"both": round(47.8 * 23 / 100)} | {s: v for s, v in sides.items() if v is not None}
+    assert determined([("both", ["sector", "public_body"])], published) == set()
+
+
+# -------------------------------------------------------------------------------- provider marts
+
+REGISTER = pd.DataFrame(
+    [
+        ["10000001", "Provider A", "general further education college", "E06000023", "providers/r.csv"],  # Bristol, South West
+        ["10000004", "Provider D", "general further education college", "E06000023", "providers/r.csv"],  # Bristol
+        ["10000002", "Provider B", "general further education college", "E08000025", "providers/r.csv"],  # Birmingham, West Midlands
+        ["10000005", "Provider E", "general further education college", "E08000026", "providers/r.csv"],  # Coventry, West Midlands
+    ],
+    columns=["ukprn", "provider_name", "provider_type", "area_code", "source_file"],
+    dtype="str",
+)
+LEARNERS = {"10000001": (10, 7), "10000004": (12, 8), "10000002": (9, 9), "10000005": (20, 6), "19999999": (5, 7)}  # n, score
+
+
+@pytest.fixture(scope="module")
+def providers(tmp_path_factory, frameworks):
+    path = tmp_path_factory.mktemp("disclosure-providers") / "w.duckdb"
+    with connect(path) as con:
+        ensure_schema(con)
+        for ukprn, (n, score) in LEARNERS.items():
+            for i in range(n):
+                con.execute(
+                    f"INSERT INTO staging.learner_survey_responses VALUES (?, ?, 2023, ?, NULL, NULL, NULL, NULL, NULL, ?, ?, NULL, NULL, {LINEAGE})",
+                    [f"{ukprn}-{i}", ukprn, score, 2, 3 + i % 2],
+                )
+    transform(path, frameworks, providers=REGISTER)
+    return path
+
+
+def test_provider_roll_ups_and_providers_suppression(providers):
+    # Round 1: B (9) primary, so Birmingham (9) too. West Midlands = B + E → E; tier unitary = A+B+D+E → A (10,
+    # the smallest); West Midlands = Birmingham + Coventry → Coventry. Round 2: Bristol = A + D and South
+    # West = A + D now have one hidden cell → D. Round 3: nothing left with exactly one hidden cell.
+    assert query(
+        providers,
+        "SELECT ukprn, respondents, mean_score, ci_low, ci_high, suppressed, suppression FROM marts.learner_satisfaction ORDER BY ukprn",
+    ) == [
+        ("10000001", 10, None, None, None, True, "secondary"),
+        ("10000002", 9, None, None, None, True, "primary"),
+        ("10000004", 12, None, None, None, True, "secondary"),
+        ("10000005", 20, None, None, None, True, "secondary"),
+        ("19999999", 5, None, None, None, True, "primary"),  # not in the register: in no roll-up
+    ]
+    assert query(
+        providers,
+        "SELECT level, group_code, providers, respondents, mean_score, suppressed, suppression FROM marts.provider_survey_rollups ORDER BY level, group_code",
+    ) == [
+        ("region", "E12000005", 2, 29, 6.93, False, None),  # (9·9 + 20·6) / 29
+        ("region", "E12000009", 2, 22, 7.55, False, None),  # (10·7 + 12·8) / 22
+        ("tier", "unitary", 4, 51, 7.2, False, None),  # 367 / 51
+        ("upper_tier_area", "E06000023", 2, 22, 7.55, False, None),
+        ("upper_tier_area", "E08000025", 1, 9, None, True, "primary"),
+        ("upper_tier_area", "E08000026", 1, 20, None, True, "secondary"),
+    ]
+
+
+def test_provider_no_suppressed_sum_can_be_derived(providers):
+    # sums of scores (mean × n: every learner of a provider gave the same score, so exact)
+    cells = {}
+    for ukprn, n, mean, suppressed in query(providers, "SELECT ukprn, respondents, mean_score, suppressed FROM marts.learner_satisfaction"):
+        cells[("provider", ukprn)] = (None if suppressed else round(mean * n), suppressed)
+    for level, code, n, mean, suppressed in query(
+        providers, "SELECT level, group_code, respondents, mean_score, suppressed FROM marts.provider_survey_rollups"
+    ):
+        cells[(level, code)] = (None if suppressed else round(mean * n), suppressed)
+    regions = {"10000001": "E12000009", "10000004": "E12000009", "10000002": "E12000005", "10000005": "E12000005"}
+    uppers = {"10000001": "E06000023", "10000004": "E06000023", "10000002": "E08000025", "10000005": "E08000026"}
+    equations = [(("region", r), [("provider", p) for p, pr in regions.items() if pr == r]) for r in set(regions.values())]
+    equations += [(("upper_tier_area", u), [("provider", p) for p, pu in uppers.items() if pu == u]) for u in set(uppers.values())]
+    equations += [(("tier", "unitary"), [("provider", p) for p in regions])]
+    equations += [(("region", "E12000005"), [("upper_tier_area", "E08000025"), ("upper_tier_area", "E08000026")])]
+    equations += [(("region", "E12000009"), [("upper_tier_area", "E06000023")])]
+    equations += [(("tier", "unitary"), [("region", "E12000005"), ("region", "E12000009")])]
+    published = {c: v for c, (v, s) in cells.items() if not s}
+    hidden = {c for c, (_, s) in cells.items() if s}
+    assert determined(equations, published) & hidden == set()
+    # primary suppression alone would give B away: West Midlands − E
+    primary_only = published | {("provider", "10000005"): 120, ("upper_tier_area", "E08000026"): 120}
+    assert ("provider", "10000002") in determined(equations, primary_only)
+
+
+def test_provider_benchmarks_never_use_a_suppressed_value(providers):
+    rows = query(
+        providers,
+        "SELECT ukprn, value, national_peers, national_peer_mean, national_difference, suppression FROM marts.provider_benchmarks WHERE measure = 'learner_satisfaction' ORDER BY ukprn",
+    )
+    assert rows == [
+        ("10000001", None, 0, None, None, "secondary"),
+        ("10000002", None, 0, None, None, "primary"),
+        ("10000004", None, 0, None, None, "secondary"),
+        ("10000005", None, 0, None, None, "secondary"),
+    ]
+    assert query(
+        providers,
+        "SELECT count(*) FROM marts.evidence_measures WHERE measure = 'learner_satisfaction' AND (value IS NOT NULL OR NOT suppressed)",
+    ) == [(0,)]
+
+
+def test_distance_travelled_and_reach_primary_suppression(providers):
+    # B: 9 pairs (before 2, now 3 or 4) → every value null; A: 10 pairs published (now 3.5 on average, all improved)
+    assert query(
+        providers,
+        """SELECT ukprn, pairs, mean_before, mean_now, mean_change, change_ci_low, change_ci_high, pct_improved, suppressed, suppression
+           FROM marts.distance_travelled WHERE measure = 'confidence' AND ukprn IN ('10000001', '10000002') ORDER BY ukprn""",
+    ) == [
+        ("10000001", 10, 2.0, 3.5, 1.5, 1.17, 1.83, 100.0, False, None),
+        ("10000002", 9, None, None, None, None, None, None, True, "primary"),
+    ]
+    columns = [
+        c
+        for (c,) in query(
+            providers, "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = 'deprivation_reach'"
+        )
+    ]
+    assert columns[-2:] == ["suppressed", "suppression"]
