@@ -36,6 +36,7 @@ from scorecard.ingest.rules import (
     suite_result,
     table_failures,
 )
+from scorecard.ingest.validate import make_context
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -294,25 +295,9 @@ def build_frames(kind: str) -> dict[str, pd.DataFrame]:
 # ---- Great Expectations, run once per module ---------------------------------------------------
 
 
-def gx_context():
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
-        analytics_enabled=False,
-    )
-    return gx.get_context(project_config=config, mode="ephemeral")
-
-
 class GXRunner:
     def __init__(self) -> None:
-        self.context = gx_context()
+        self.context = make_context()
         self.source = self.context.data_sources.add_pandas("exports")
         self.batches: dict[str, Any] = {}
 
