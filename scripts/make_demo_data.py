@@ -526,6 +526,8 @@ def make_poll() -> tuple[list[DemoFile], pd.DataFrame]:
         ]
         files.append(DemoFile(path, len(out), quirks, defects))
 
+    files.append(small_side_poll())
+
     rows = []
     for (area, year), f in clean.items():
         for side, g in f.groupby("side", sort=False):
@@ -543,6 +545,27 @@ def make_poll() -> tuple[list[DemoFile], pd.DataFrame]:
                 }
             )
     return files, pd.DataFrame(rows).sort_values(["survey_year", "area_code", "side"], ignore_index=True)
+
+
+def small_side_poll() -> DemoFile:
+    """Rushcliffe 2010: 8 voluntary groups and 14 public-body officers answered — too few on the
+    sector's side to publish (primary), so the other side is suppressed too (secondary: both sides
+    together are published as evidence, so one side would give the other away)."""
+    answers = {"sector": [4, 2, 5, 3, 2, 4, 1, 2], "public_body": [4, 5, 4, 3, 4, 5, 4, 2, 4, 5, 3, 4, 4, 5]}
+    rows = [
+        [f"RPR-{side[0].upper()}{n:02d}", "E07000176", "2010", side, "Rushcliffe Borough Council", *[str(code)] * len(POLL_ITEMS)]
+        for side, codes in answers.items()
+        for n, code in enumerate(codes, 1)
+    ]
+    columns = ["respondent_id", "area_code", "survey_year", "side", "partner_body", *POLL_ITEMS]
+    path = RAW / "relationship_poll" / "relationship_poll_2010_rushcliffe.csv"
+    write_csv(pd.DataFrame(rows, columns=columns), path)
+    quirks = [
+        "UTF-8, comma-delimited, LF line ends; agreement items as codes 1\u20135",
+        "Rushcliffe 2010: 8 sector answers (under the base of 10: suppressed) and 14 public-body answers "
+        "(suppressed too, as the complement of the published both-sides figure)",
+    ]
+    return DemoFile(path, len(rows), quirks, [])
 
 
 # --------------------------------------------------------------------------------------------
@@ -661,6 +684,12 @@ def make_learners() -> tuple[list[DemoFile], pd.DataFrame]:
             ]
         start = 41_000_000 if year == 2022 else 52_000_000
         frame["respondent_id"] = gapped_ids(rng, len(frame), start=start).astype(str)
+        if year == 2023:  # appended after the ids are drawn, so the other rows stay as they were
+            unknown = frame.iloc[[12]].assign(respondent_id="52999999", home_lsoa="E01999999")
+            frame = pd.concat([frame, unknown], ignore_index=True)
+            defects.append(
+                (len(frame), "`home_lsoa` is `E01999999`: well formed, but not an LSOA of the reference data", "quarantine (home_lsoa)")
+            )
         label = f"{year}-{(year + 1) % 100:02d}"
         path = RAW / "learner_survey" / f"learner_survey_{label}.csv"
         write_csv(frame, path)
@@ -1269,6 +1298,17 @@ def make_assessments() -> tuple[list[DemoFile], pd.DataFrame]:
                     len(frame),
                     "`score` is `5` (scores are 0\u20133); a late entry, last row of the file",
                     "quarantine (score); Bristol 2011 TS16 then has only the sector's score",
+                )
+            )
+            twin_of = frame.index[(frame["entity_code"] == "E06000023") & (frame["indicator_id"] == "TS15")].min()
+            twin = frame.loc[[twin_of]].assign(score="4", note="typed again, wrongly")
+            frame = pd.concat([frame, twin], ignore_index=True)
+            defects.append(
+                (
+                    len(frame),
+                    f"the same key as row {int(twin_of) + 1} (Bristol 2011 TS15, {frame.loc[twin_of, 'assessor']}) with `score` `4`",
+                    f"quarantine (score) \u2014 only this row: the valid row {int(twin_of) + 1} loads (a key twice is a conflict "
+                    "only between otherwise valid rows)",
                 )
             )
         path = RAW / "assessment" / f"compact_scores_{year}.csv"

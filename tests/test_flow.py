@@ -81,8 +81,8 @@ def run(prefect_api, demo_raw, tmp_path):
 
 def test_demo_run_publishes_the_contract_and_accounts_for_every_row(run):
     summary = run()
-    assert (summary["files_loaded"], summary["files_skipped"], summary["files_rejected"]) == (15, 0, 1)
-    assert (summary["rows_loaded"], summary["rows_quarantined"], summary["rows_duplicate"]) == (4848, 22, 1)
+    assert (summary["files_loaded"], summary["files_skipped"], summary["files_rejected"]) == (16, 0, 1)
+    assert (summary["rows_loaded"], summary["rows_quarantined"], summary["rows_duplicate"]) == (4870, 24, 1)
     warehouse = run.warehouse
     for table, columns in CONTRACT.items():
         schema, name = table.split(".")
@@ -97,15 +97,15 @@ def test_demo_run_publishes_the_contract_and_accounts_for_every_row(run):
     assert fetch(warehouse, "SELECT count(*) FROM audit.load_log WHERE rows_read <> rows_loaded + rows_quarantined + rows_duplicate") == [
         (0,)
     ]
-    assert fetch(warehouse, "SELECT sum(rows_read) FROM audit.load_log") == [(4871,)]
-    assert fetch(warehouse, "SELECT count(*) FROM audit.quarantine") == [(22,)]
+    assert fetch(warehouse, "SELECT sum(rows_read) FROM audit.load_log") == [(4895,)]
+    assert fetch(warehouse, "SELECT count(*) FROM audit.quarantine") == [(24,)]
     staged = fetch(
         warehouse,
         """SELECT (SELECT count(*) FROM staging.ni7_responses) + (SELECT count(*) FROM staging.relationship_poll_responses)
         + (SELECT count(*) FROM staging.learner_survey_responses) + (SELECT count(*) FROM staging.employer_survey_responses)
         + (SELECT count(*) FROM staging.assessments)""",
     )
-    assert staged == [(4848,)]
+    assert staged == [(4870,)]
     # lineage on every staged row
     assert fetch(
         warehouse,
@@ -125,7 +125,7 @@ def test_demo_run_publishes_the_contract_and_accounts_for_every_row(run):
     with get_client(sync_client=True) as client:  # the run summary, as the Prefect UI shows it
         artifact = client.read_latest_artifacts()
     summaries = [a for a in artifact if a.key == "scorecard-run-summary"]
-    assert summaries and "**Rows**: 4848 loaded, 22 quarantined, 1 duplicate" in summaries[0].data
+    assert summaries and "**Rows**: 4870 loaded, 24 quarantined, 1 duplicate" in summaries[0].data
     assert not list(run.warehouse.parent.glob("*.building"))
 
 
@@ -136,11 +136,11 @@ def test_second_run_skips_everything_and_duplicates_nothing(run):
     before = fetch(run.warehouse, "SELECT * FROM marts.scorecard_totals ORDER BY ALL")
     staged_before = fetch(run.warehouse, "SELECT count(*) FROM staging.ni7_responses")
     summary = run()
-    assert summary["files_loaded"] == 0 and summary["files_skipped"] == 15
+    assert summary["files_loaded"] == 0 and summary["files_skipped"] == 16
     assert summary["rows_loaded"] == 0
     assert fetch(run.warehouse, "SELECT count(*) FROM staging.ni7_responses") == staged_before
     assert fetch(run.warehouse, "SELECT * FROM marts.scorecard_totals ORDER BY ALL") == before
-    assert fetch(run.warehouse, "SELECT count(*) FROM audit.quarantine") == [(22,)]
+    assert fetch(run.warehouse, "SELECT count(*) FROM audit.quarantine") == [(24,)]
     assert fetch(run.warehouse, "SELECT count(*) FROM audit.run_log") == [(2,)]
     assert report.stat().st_mtime_ns == written  # nothing the marts depend on changed: report and exports kept
 
@@ -200,8 +200,8 @@ def test_command_line_against_a_running_prefect_api(run, tmp_path):
         [scorecard, "run", "--raw", str(run.raw), "--warehouse", str(run.warehouse)], env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
-    assert "15 loaded, 0 skipped (unchanged), 1 rejected" in done.stdout
-    assert "4848 loaded, 22 quarantined, 1 duplicate" in done.stdout
+    assert "16 loaded, 0 skipped (unchanged), 1 rejected" in done.stdout
+    assert "4870 loaded, 24 quarantined, 1 duplicate" in done.stdout
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
     failed = subprocess.run(

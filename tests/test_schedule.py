@@ -144,7 +144,7 @@ def test_the_deployment_from_prefect_yaml_runs_on_a_real_server(server, tmp_path
         timeout=600,
     )
     assert warehouse.exists(), worker.stdout[-3000:] + worker.stderr[-3000:]
-    assert runs(warehouse) == [("completed", 15, 0, 4848)]
+    assert runs(warehouse) == [("completed", 16, 0, 4870)]
 
 
 def test_two_runs_at_once_have_one_writer(server, tmp_path):
@@ -153,7 +153,7 @@ def test_two_runs_at_once_have_one_writer(server, tmp_path):
     second = scorecard(server, "--raw", str(raw), "--warehouse", str(warehouse))
     assert first.wait(timeout=600) == 0 and second.wait(timeout=600) == 0  # the loser waits (on_busy=wait)
     # one loaded everything, the other found it all unchanged: nothing twice, nothing corrupted
-    assert sorted(runs(warehouse), key=lambda r: r[1]) == [("completed", 0, 15, 0), ("completed", 15, 0, 4848)]
+    assert sorted(runs(warehouse), key=lambda r: r[1]) == [("completed", 0, 16, 0), ("completed", 16, 0, 4870)]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM staging.learner_survey_responses").fetchone() == (
             1998,
@@ -254,4 +254,4 @@ def test_a_scheduled_run_fires_when_served(server, tmp_path):
     finally:
         os.killpg(serve.pid, signal.SIGTERM)
         serve.wait(timeout=60)
-    assert runs(warehouse)[:1] == [("completed", 15, 0, 4848)], log.read_text()[-3000:]
+    assert runs(warehouse)[:1] == [("completed", 16, 0, 4870)], log.read_text()[-3000:]
