@@ -1399,9 +1399,9 @@ def write_readme(
         "`rows` = valid data rows for the area-year; `respondents` = unweighted base (answers 1\u20135; "
         "don't know and blank excluded); `positive` = very positive + positive; `pct_positive` unweighted; "
         "`weighted_pct` uses `weight` (2010 only; 2008 has no weights, so weighted = unweighted). "
-        "Rushcliffe 2008 has a base under 10 and must be published as suppressed (primary); so must the "
-        "cells it could be recovered from by differencing the published totals (secondary: the district "
-        "tier, and in turn Bristol, Camden, Cumbria and Nottinghamshire 2008 and their regions). Rushcliffe (E07000176) "
+        "Rushcliffe 2008 has a base under 10 and must be published as suppressed (primary, and so is the "
+        "district tier, Rushcliffe alone); so must the cells it could be recovered from by differencing the "
+        "published totals (secondary: Nottinghamshire and the county tier, 2008). Rushcliffe (E07000176) "
         "is a district inside Nottinghamshire (E10000024); Cumbria (E10000006) is an abolished county.",
         "",
         markdown_table(ni7),

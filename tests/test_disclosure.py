@@ -11,6 +11,7 @@ import pytest
 
 from scorecard.warehouse.build import ensure_schema
 from scorecard.warehouse.connect import connect
+from scorecard.warehouse.disclosure import suppress
 from scorecard.warehouse.transform import transform
 
 LINEAGE = "'t.csv', 1, 'sha', 'run'"
@@ -242,16 +243,16 @@ def providers(tmp_path_factory, frameworks):
 
 
 def test_provider_roll_ups_and_providers_suppression(providers):
-    # Round 1: B (9) primary, so Birmingham (9) too. West Midlands = B + E → E; tier unitary = A+B+D+E → A (10,
-    # the smallest); West Midlands = Birmingham + Coventry → Coventry. Round 2: Bristol = A + D and South
-    # West = A + D now have one hidden cell → D. Round 3: nothing left with exactly one hidden cell.
+    # B (9) is primary, so is Birmingham (9 = B). B would still follow from West Midlands − E (and from
+    # unitary − A − D − E), so E is hidden; E would then follow from Coventry (= E), so Coventry too.
+    # West Midlands and unitary now give B + E only: B is free, and A, D and the roll-ups stay published.
     assert query(
         providers,
         "SELECT ukprn, respondents, mean_score, ci_low, ci_high, suppressed, suppression FROM marts.learner_satisfaction ORDER BY ukprn",
     ) == [
-        ("10000001", 10, None, None, None, True, "secondary"),
+        ("10000001", 10, 7.0, 7.0, 7.0, False, None),
         ("10000002", 9, None, None, None, True, "primary"),
-        ("10000004", 12, None, None, None, True, "secondary"),
+        ("10000004", 12, 8.0, 8.0, 8.0, False, None),
         ("10000005", 20, None, None, None, True, "secondary"),
         ("19999999", 5, None, None, None, True, "primary"),  # not in the register: in no roll-up
     ]
@@ -298,16 +299,16 @@ def test_provider_benchmarks_never_use_a_suppressed_value(providers):
         providers,
         "SELECT ukprn, value, national_peers, national_peer_mean, national_difference, suppression FROM marts.provider_benchmarks WHERE measure = 'learner_satisfaction' ORDER BY ukprn",
     )
-    assert rows == [
-        ("10000001", None, 0, None, None, "secondary"),
-        ("10000002", None, 0, None, None, "primary"),
-        ("10000004", None, 0, None, None, "secondary"),
-        ("10000005", None, 0, None, None, "secondary"),
+    assert rows == [  # peers: the published providers only (A 7.0, D 8.0)
+        ("10000001", 7.0, 1, 8.0, -1.0, None),
+        ("10000002", None, 2, 7.5, None, "primary"),
+        ("10000004", 8.0, 1, 7.0, 1.0, None),
+        ("10000005", None, 2, 7.5, None, "secondary"),
     ]
     assert query(
         providers,
-        "SELECT count(*) FROM marts.evidence_measures WHERE measure = 'learner_satisfaction' AND (value IS NOT NULL OR NOT suppressed)",
-    ) == [(0,)]
+        "SELECT entity_code FROM marts.evidence_measures WHERE measure = 'learner_satisfaction' AND (value IS NOT NULL OR NOT suppressed) ORDER BY 1",
+    ) == [("10000001",), ("10000004",)]
 
 
 def test_distance_travelled_and_reach_primary_suppression(providers):
@@ -327,3 +328,187 @@ def test_distance_travelled_and_reach_primary_suppression(providers):
         )
     ]
     assert columns[-2:] == ["suppressed", "suppression"]
+
+
+# ------------------------------------------------------------------------ several groups combined
+
+LEAK_AREAS = {  # area: (region, tier, answers, positive) — the demo's NI7 2008, 2 areas to a region at most
+    "E06000023": ("E12000009", "unitary", 108, 16),  # Bristol
+    "E07000176": ("E12000004", "district", 7, 2),  # Rushcliffe: 7 → primary (and the district tier = Rushcliffe)
+    "E08000025": ("E12000005", "unitary", 137, 31),  # Birmingham
+    "E09000007": ("E12000007", "unitary", 82, 30),  # Camden
+    "E10000006": ("E12000002", "county", 72, 8),  # Cumbria
+    "E10000024": ("E12000004", "county", 114, 28),  # Nottinghamshire
+    "E10000032": ("E12000008", "county", 94, 27),  # West Sussex
+}
+
+
+def ni7_equations(areas):
+    """Every total-and-parts equation of one NI7 year: England = its areas = its regions = its tiers;
+    each region and each tier = its areas."""
+    area_cells = [("area", a) for a in areas]
+    regions = sorted({r for r, *_ in areas.values()})
+    tiers = sorted({t for _, t, *_ in areas.values()})
+    equations = [(("region", "E92000001"), area_cells)]
+    equations.append((("region", "E92000001"), [("region", r) for r in regions]))
+    equations.append((("region", "E92000001"), [("tier", t) for t in tiers]))
+    equations += [(("region", r), [("area", a) for a, v in areas.items() if v[0] == r]) for r in regions]
+    equations += [(("tier", t), [("area", a) for a, v in areas.items() if v[1] == t]) for t in tiers]
+    return equations
+
+
+@pytest.fixture(scope="module")
+def leak(tmp_path_factory, frameworks):
+    path = tmp_path_factory.mktemp("disclosure-leak") / "w.duckdb"
+    with connect(path) as con:
+        ensure_schema(con)
+        for area, (_, _, n, positive) in LEAK_AREAS.items():
+            for i in range(n):
+                con.execute(
+                    f"INSERT INTO staging.ni7_responses VALUES (?, ?, 2008, ?, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
+                    [f"{area}-{i}", area, 2 if i < positive else 4],
+                )
+    transform(path, frameworks)
+    return path
+
+
+def ni7_cells(path, year=None):
+    where = "" if year is None else f" WHERE survey_year = {year}"
+    cells = {}
+    for level, sql in [
+        ("area", "SELECT area_code, positive, suppression FROM marts.ni7"),
+        ("region", "SELECT region_code, positive, suppression FROM marts.ni7_by_region"),
+        ("tier", "SELECT tier, positive, suppression FROM marts.ni7_by_tier"),
+    ]:
+        for code, positive, suppression in query(path, sql + where):
+            cells[(level, code)] = (positive, suppression)
+    return cells
+
+
+def test_a_leak_through_several_groups_is_closed(leak):
+    # The one-group rule hid Bristol, Camden, Cumbria and Nottinghamshire, North West, London, South West and
+    # the county tier (Rushcliffe and the district tier primary) — and yet Cumbria came back: England minus
+    # every published area = Bristol + Camden + Rushcliffe + Cumbria + Nottinghamshire; the unitary tier
+    # (Bristol + Camden + Birmingham, Birmingham published) gives Bristol + Camden; East Midlands gives
+    # Rushcliffe + Nottinghamshire; so Cumbria, and North West = Cumbria.
+    equations = ni7_equations(LEAK_AREAS)
+    one_group_rule = {("area", a) for a in ("E06000023", "E09000007", "E10000006", "E10000024", "E07000176")}
+    one_group_rule |= {("region", r) for r in ("E12000002", "E12000007", "E12000009")} | {("tier", "county"), ("tier", "district")}
+    everything = {c for total, parts in equations for c in [total, *parts]}
+    assert determined(equations, dict.fromkeys(everything - one_group_rule, 0)) >= {("area", "E10000006"), ("region", "E12000002")}
+    # Now: Rushcliffe alone is a region's part (East Midlands = Rushcliffe + Nottinghamshire) and the whole district
+    # tier (England = county + district + unitary), so Nottinghamshire and the county tier are hidden — and
+    # nothing else: then Rushcliffe + Nottinghamshire, county − Nottinghamshire and district − Rushcliffe are
+    # all the published cells give, and any value of Rushcliffe fits them.
+    cells = ni7_cells(leak)
+    assert {c: s for c, (_, s) in cells.items() if s} == {
+        ("area", "E07000176"): "primary",
+        ("tier", "district"): "primary",
+        ("area", "E10000024"): "secondary",
+        ("tier", "county"): "secondary",
+    }
+    published = {c: v for c, (v, s) in cells.items() if s is None}
+    assert determined(equations, published) == set()
+    # every published number is the cell's own count
+    assert published[("area", "E10000006")] == 8 and published[("region", "E12000002")] == 8
+    assert published[("region", "E92000001")] == sum(p for *_, p in LEAK_AREAS.values())
+
+
+def test_suppress_hides_the_fewest_small_cells_that_leave_a_hidden_cell_free():
+    # a table of 2 × 2 areas by 2 tiers with margins: one hidden cell needs three more (a rectangle) — the
+    # smallest rectangle through it, not the smallest cells of its row and column one at a time
+    cells = {"a1": (5, True), "a2": (40, False), "b1": (30, False), "b2": (35, False), "c1": (12, False), "c2": (11, False)}
+    cells |= {"a": (45, False), "b": (65, False), "c": (23, False), "t1": (47, False), "t2": (86, False)}
+    groups = {
+        "a": [("a", True), ("a1", False), ("a2", False)],
+        "b": [("b", True), ("b1", False), ("b2", False)],
+        "c": [("c", True), ("c1", False), ("c2", False)],
+        "t1": [("t1", True), ("a1", False), ("b1", False), ("c1", False)],
+        "t2": [("t2", True), ("a2", False), ("b2", False), ("c2", False)],
+        "all": [("all", True), ("t1", False), ("t2", False)],  # 'all' is published elsewhere: never hidden here
+    }
+    result = suppress(cells, groups)
+    assert {c: s for c, s in result.items() if s} == {"a1": "primary", "a2": "secondary", "c1": "secondary", "c2": "secondary"}
+    equations = [(next(c for c, t in g if t), [c for c, t in g if not t]) for g in groups.values()]
+    published = {c: 0 for c, s in result.items() if s is None} | {"all": 0}
+    assert determined(equations, published) == set()
+    # a hidden cell that only cells published elsewhere pin down cannot be helped, and does not loop
+    assert suppress({"x": (3, True)}, {"g": [("both", True), ("x", False)]}) == {"x": "primary"}
+
+
+# ---------------------------------------------------------------------------------- the demo warehouse
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from scorecard.paths import PROJECT_ROOT
+    from scorecard.pipeline import RunOptions, run
+
+    warehouse = tmp_path_factory.mktemp("disclosure-demo") / "w" / "s.duckdb"
+    run(RunOptions(raw_dir=PROJECT_ROOT / "raw", warehouse=warehouse, settle_seconds=0))
+    return warehouse
+
+
+def test_demo_no_suppressed_ni7_cell_is_determined(demo):
+    areas = {a: (r, t) for a, r, t in query(demo, "SELECT area_code, region_code, tier FROM staging.areas")}
+    years = [y for (y,) in query(demo, "SELECT DISTINCT survey_year FROM marts.ni7 ORDER BY 1")]
+    assert years
+    for year in years:
+        cells = ni7_cells(demo, year)
+        surveyed = {a: areas.get(a, (None, None)) for level, a in cells if level == "area"}
+        equations = [
+            (total, [p for p in parts if p in cells or p[0] != "area"]) for total, parts in ni7_equations(surveyed) if total in cells
+        ]
+        published = {c: v for c, (v, s) in cells.items() if s is None}
+        hidden = {c for c, (_, s) in cells.items() if s}
+        assert determined(equations, published) & hidden == set(), year
+
+
+def test_demo_no_suppressed_poll_side_is_determined(demo):
+    sides = query(demo, "SELECT area_code, survey_year, statement, side, agreeing, suppressed FROM marts.relationship_poll")
+    groups = {}
+    for area, year, statement, side, agreeing, suppressed in sides:
+        groups.setdefault((area, year, statement), {})[side] = None if suppressed else agreeing
+    assert any(None in g.values() for g in groups.values())  # the demo has a suppressed side
+    for key, group in groups.items():
+        published = {"both": 0} | {s: v for s, v in group.items() if v is not None}  # both sides: published elsewhere
+        assert determined([("both", list(group))], published) & (set(group) - set(published)) == set(), key
+
+
+def test_demo_no_suppressed_provider_cell_is_determined(demo):
+    register = {
+        u: (r, up, t) for u, r, up, t in query(demo, "SELECT ukprn, region_code, upper_tier_code, tier FROM staging.provider_register")
+    }
+    for survey in ("learner", "employer"):
+        providers = query(demo, f"SELECT ukprn, survey_year, respondents, mean_score, suppressed FROM marts.{survey}_satisfaction")
+        rollups = query(
+            demo,
+            f"SELECT level, group_code, survey_year, mean_score, suppressed FROM marts.provider_survey_rollups WHERE measure = '{survey}_satisfaction'",
+        )
+        for year in {y for _, y, *_ in providers}:
+            cells, published = set(), {("national",): 0}  # the national figure: treated as published
+            for ukprn, y, n, mean, suppressed in providers:
+                if y == year and ukprn in register and n > 0:
+                    cells.add(("provider", ukprn))
+                    if not suppressed:
+                        published[("provider", ukprn)] = mean
+            for level, code, y, mean, suppressed in rollups:
+                if y == year:
+                    cells.add((level, code))
+                    if not suppressed:
+                        published[(level, code)] = mean
+            parts = {u: register[u] for _, u in (c for c in cells if c[0] == "provider")}
+            levels = {"region": 0, "upper_tier_area": 1, "tier": 2}
+            equations = [
+                ((level, code), [("provider", u) for u, v in parts.items() if v[i] == code])
+                for level, i in levels.items()
+                for code in {v[i] for v in parts.values()}
+            ]
+            equations += [
+                (("region", r), [("upper_tier_area", up) for up in {v[1] for v in parts.values() if v[0] == r}])
+                for r in {v[0] for v in parts.values()}
+            ]
+            equations += [(("national",), [("provider", u) for u in parts])]
+            equations += [(("national",), [(level, code) for code in {v[i] for v in parts.values()}]) for level, i in levels.items()]
+            hidden = cells - set(published)
+            assert determined(equations, published) & hidden == set(), (survey, year)

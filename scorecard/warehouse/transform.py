@@ -1,5 +1,6 @@
 """Transform: refresh the provider register and framework definitions in the build warehouse and run the SQL models
-(sql/staging, then sql/marts, each in file-name order)."""
+(sql/staging, then sql/marts, each in file-name order), with the secondary suppression of
+scorecard/warehouse/disclosure.py defined for them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from scorecard.frameworks import Framework, indicator_table, threshold_table
 from scorecard.paths import REFERENCE_DIR
 from scorecard.warehouse.build import run_sql_folder
 from scorecard.warehouse.connect import connect, replace_table
+from scorecard.warehouse.disclosure import install, uninstall
 
 
 def transform(
@@ -22,6 +24,8 @@ def transform(
             replace_table(con, "staging.providers", providers)
         replace_table(con, "staging.framework_indicators", indicator_table(frameworks))
         replace_table(con, "staging.evidence_thresholds", threshold_table(frameworks))
+        install(con)
         models = run_sql_folder(con, "staging", reference_dir) + run_sql_folder(con, "marts", reference_dir)
+        uninstall(con)
         con.execute("COMMIT")
     return models

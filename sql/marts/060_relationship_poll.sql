@@ -3,7 +3,7 @@
 -- mean answer. Disclosure control (macros in sql/schema/040_macros.sql): a side under min_base() is
 -- suppressed ('primary'); the two sides add up to the area's both-sides figure (published as
 -- relationship_good_pct_agree in marts.evidence_measures), so when one side is suppressed the other is
--- too ('secondary'). A suppressed side keeps its respondents; agreeing, pct_agree, the interval and
+-- too ('secondary'; the rule: scorecard/warehouse/disclosure.py). A suppressed side keeps its respondents; agreeing, pct_agree, the interval and
 -- the mean are null.
 CREATE OR REPLACE TEMP TABLE poll_sides AS
 WITH answers AS (

@@ -4,9 +4,10 @@
 -- pct_positive is weighted; the 95% Wilson interval uses Kish's effective base (Σw)²/Σw².
 -- Disclosure control (macros in sql/schema/040_macros.sql): an unweighted base under min_base() is
 -- suppressed ('primary'); each year's cells are totals of parts — a region of its areas, a tier of its
--- areas, England of all areas, of the regions and of the tiers — so where one cell of such a group is
--- hidden, the smallest other part is hidden too ('secondary'). A suppressed cell publishes its base
--- (respondents, areas) and nothing else: positive, pct_positive, ci_low, ci_high are null.
+-- areas, England of all areas, of the regions and of the tiers — so where a hidden cell could be
+-- recovered from the published cells by any sums and differences of these groups, more cells are hidden
+-- ('secondary'; scorecard/warehouse/disclosure.py, over all of a year's groups at once). A suppressed
+-- cell publishes its base (respondents, areas) and nothing else: positive, pct_positive, ci_low, ci_high are null.
 CREATE OR REPLACE TABLE staging.ni7_sums AS
 WITH answers AS (
     SELECT r.area_code, r.survey_year, a.region_code, a.region_name, a.tier,

@@ -6,9 +6,11 @@
 -- mean is 'primary' suppressed under min_base(); marts.provider_survey_rollups pools the registered
 -- providers' answers by region, upper-tier area and tier, so each roll-up is a total of its providers
 -- (a region also of its upper-tier areas, and the regions, upper-tier areas, tiers and providers all
--- add up to the same national figure): where one cell of such a group is hidden, the smallest other
--- part is hidden too ('secondary'). staging.provider_disclosure holds the result for providers and
--- roll-ups alike; a suppressed provider publishes its base (respondents) and no mean or interval.
+-- add up to the same national figure): where a hidden cell could be recovered by any sums and
+-- differences of these groups, more cells are hidden ('secondary'; scorecard/warehouse/disclosure.py,
+-- over all of a survey's groups of a year at once). staging.provider_disclosure holds the result for
+-- providers and roll-ups alike; a suppressed provider publishes its base (respondents) and no mean or
+-- interval.
 CREATE OR REPLACE TABLE staging.provider_satisfaction_items AS
 WITH answers AS (
     SELECT 'learner' AS survey, * FROM (
