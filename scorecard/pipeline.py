@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
-from scorecard.frameworks import Framework, load_frameworks
+from scorecard.frameworks import load_frameworks
 from scorecard.ingest.discover import Discovery, SourceFile, discover_files, plan_work
 from scorecard.ingest.load import LoadResult, load_files
 from scorecard.ingest.mapping import Mapping, load_mappings
@@ -249,7 +249,7 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
             if current:
                 logger.info("nothing the marts depend on changed: marts, Parquet exports and report kept")
             else:
-                models = steps.run("transform", transform_build, build, frameworks, Path(options.reference_dir), providers)
+                models = steps.run("transform", transform, build, frameworks, reference_dir, providers)
                 logger.info("built %d SQL models", len(models))
             summary = RunSummary.from_log(
                 loaded_result.log,
@@ -276,10 +276,6 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
         summary.data_docs = str(docs)
         logger.info("Great Expectations Data Docs: %s", docs)
     return summary
-
-
-def transform_build(build: Path, frameworks: list[Framework], reference_dir: Path, providers: pd.DataFrame) -> list[str]:
-    return transform(build, frameworks, reference_dir, providers)
 
 
 def fingerprint_stamp(warehouse: Path) -> Path:
