@@ -117,7 +117,8 @@ def test_ni7_suppressed_cells_publish_their_base_and_nothing_else(ni7):
         columns = [
             c for (c,) in query(ni7, f"SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = '{mart}'")
         ]
-        assert columns[-2:] == ["suppressed", "suppression"] and not any("weight" in c for c in columns)
+        at = columns.index("suppressed")
+        assert columns[at : at + 2] == ["suppressed", "suppression"] and not any("weight" in c for c in columns)
 
 
 def test_ni7_published_values_are_unchanged(ni7):
@@ -512,3 +513,28 @@ def test_demo_no_suppressed_provider_cell_is_determined(demo):
             equations += [(("national",), [(level, code) for code in {v[i] for v in parts.values()}]) for level, i in levels.items()]
             hidden = cells - set(published)
             assert determined(equations, published) & hidden == set(), (survey, year)
+
+
+def test_a_region_is_a_comparator_only_with_two_other_published_areas(tmp_path, frameworks):
+    path = tmp_path / "w.duckdb"
+    with connect(path) as con:
+        ensure_schema(con)
+        # South West 2010: Bristol, Bath and North East Somerset, South Gloucestershire (12 each); London: Camden alone
+        for area in ("E06000023", "E06000022", "E06000025", "E09000007"):
+            for i in range(12):
+                con.execute(
+                    f"INSERT INTO staging.ni7_responses VALUES (?, ?, 2010, ?, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
+                    [f"{area}-{i}", area, 2 if i < 6 else 4],
+                )
+    transform(path, frameworks)
+    rows = dict(
+        (area, (region, note, pooled))
+        for area, region, note, pooled in query(
+            path, "SELECT area_code, region_pct_positive, region_comparison_note, all_surveyed_pct_positive FROM marts.ni7"
+        )
+    )
+    assert rows["E06000023"] == (50.0, None, 50.0)  # two other South West areas are published
+    assert rows["E09000007"][0] is None and "fewer than two other areas" in rows["E09000007"][1]
+    assert query(path, "SELECT region_name FROM marts.ni7_by_region WHERE region_code = 'E92000001'") == [
+        ("All surveyed areas in England",)
+    ]

@@ -112,7 +112,7 @@ def test_totals_and_like_for_like_direction_of_travel(warehouse):
 def test_regional_and_tier_aggregates(warehouse):
     assert query(
         warehouse, "SELECT region_name, areas, respondents FROM marts.ni7_by_region WHERE survey_year = 2010 ORDER BY region_code"
-    ) == [("London", 1, 9), ("South West", 1, 10), ("England", 2, 19)]
+    ) == [("London", 1, 9), ("South West", 1, 10), ("All surveyed areas in England", 2, 19)]
     assert query(warehouse, "SELECT tier, respondents FROM marts.ni7_by_tier ORDER BY tier") == [("unitary", 19)]
     assert query(
         warehouse, "SELECT tier, year, entities, mean_total_score, improving FROM marts.scorecard_totals_by_tier ORDER BY year"

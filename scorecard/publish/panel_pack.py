@@ -57,10 +57,11 @@ def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
             [framework, entity, year],
         ).fetchall()
         evidence = con.execute(
-            """SELECT e.*, r.pct_positive AS region_value, r.region_name
+            """SELECT e.*, n.region_pct_positive AS region_value, r.region_name
                FROM marts.evidence_measures e
                LEFT JOIN staging.areas a ON a.area_code = e.entity_code
-               LEFT JOIN marts.ni7_by_region r ON e.measure = 'ni7_pct_positive' AND r.region_code = a.region_code AND r.survey_year = e.year
+               LEFT JOIN marts.ni7 n ON e.measure = 'ni7_pct_positive' AND n.area_code = e.entity_code AND n.survey_year = e.year
+               LEFT JOIN marts.ni7_by_region r ON r.region_code = a.region_code AND r.survey_year = e.year
                WHERE e.entity_code = ? AND e.year <= ? ORDER BY e.measure, e.year""",
             [entity, year],
         ).df()

@@ -114,11 +114,7 @@ QUERIES = {
     ),
     # Survey evidence: every year of the entity's surveys, on each of its pages.
     "ni7": Query(
-        """SELECT n.*, r.pct_positive AS region_pct, e.pct_positive AS england_pct
-           FROM marts.ni7 n
-           LEFT JOIN staging.areas a USING (area_code)
-           LEFT JOIN marts.ni7_by_region r ON r.region_code = a.region_code AND r.survey_year = n.survey_year
-           LEFT JOIN marts.ni7_by_region e ON e.region_code = 'E92000001' AND e.survey_year = n.survey_year""",
+        "SELECT * FROM marts.ni7",
         "area_code, survey_year",
         BY_AREA,
     ),

@@ -1,8 +1,31 @@
--- marts.ni7: NI7 % positive per area and year (method and disclosure control: sql/staging/030_ni7_groups.sql).
+-- marts.ni7: NI7 % positive per area and year (method and disclosure control: sql/staging/030_ni7_groups.sql),
+-- beside its comparators: the area's region, shown only where at least two other areas of the region
+-- have published figures that year (else null, and `region_comparison_note` says why), and all surveyed
+-- areas in England pooled (not England as such: only the areas surveyed that year).
 CREATE OR REPLACE TABLE marts.ni7 AS
-SELECT g.group_code AS area_code, a.area_name, g.survey_year, g.respondents, g.positive,
-       g.pct_positive, g.ci_low, g.ci_high, g.suppressed, g.suppression
-FROM staging.ni7_groups AS g
-LEFT JOIN staging.areas AS a ON a.area_code = g.group_code
-WHERE g.level = 'area'
+WITH areas AS (
+    SELECT g.*, a.area_name, a.region_code
+    FROM staging.ni7_groups AS g
+    LEFT JOIN staging.areas AS a ON a.area_code = g.group_code
+    WHERE g.level = 'area'
+),
+published_neighbours AS (
+    SELECT x.group_code, x.survey_year, count(y.group_code) AS others
+    FROM areas AS x
+    LEFT JOIN areas AS y
+        ON y.region_code = x.region_code AND y.survey_year = x.survey_year AND y.group_code <> x.group_code AND NOT y.suppressed
+    GROUP BY ALL
+)
+SELECT x.group_code AS area_code, x.area_name, x.survey_year, x.respondents, x.positive,
+       x.pct_positive, x.ci_low, x.ci_high, x.suppressed, x.suppression,
+       CASE WHEN n.others >= 2 THEN r.pct_positive END AS region_pct_positive,
+       CASE WHEN x.region_code IS NULL THEN 'the area has no region in the reference geography'
+            WHEN n.others < 2 THEN 'fewer than two other areas of the region have published figures this year'
+            WHEN r.pct_positive IS NULL THEN 'the region''s figure is suppressed'
+       END AS region_comparison_note,
+       e.pct_positive AS all_surveyed_pct_positive
+FROM areas AS x
+JOIN published_neighbours AS n USING (group_code, survey_year)
+LEFT JOIN staging.ni7_groups AS r ON r.level = 'region' AND r.group_code = x.region_code AND r.survey_year = x.survey_year
+LEFT JOIN staging.ni7_groups AS e ON e.level = 'england' AND e.survey_year = x.survey_year
 ORDER BY area_code, survey_year;

@@ -30,7 +30,7 @@ SELECT
         ELSE 'E92000001'
     END AS group_code,
     CASE WHEN grouping(region_code) = 0 THEN any_value(region_name)
-         WHEN grouping(area_code) = 1 AND grouping(tier) = 1 THEN 'England' END AS group_name,
+         WHEN grouping(area_code) = 1 AND grouping(tier) = 1 THEN 'All surveyed areas in England' END AS group_name,
     survey_year,
     -- an area's own region and tier (null for other levels, or for a code missing in staging.areas)
     CASE WHEN grouping(area_code) = 0 THEN any_value(region_code) END AS area_region,
