@@ -61,20 +61,26 @@ NI7_AREAS = {  # area: (region, tier, answers, positive) — all 2010, weight 1 
 }
 
 
-@pytest.fixture(scope="module")
-def ni7(tmp_path_factory, frameworks):
-    path = tmp_path_factory.mktemp("disclosure-ni7") / "w.duckdb"
+def ni7_warehouse(path, frameworks, areas, year, weighted=()):
+    """A warehouse of NI7 answers: per area (n answers, the first `positive` of them positive), weight 2
+    on the positive answers of the `weighted` areas; then the marts."""
     with connect(path) as con:
         ensure_schema(con)
-        for area, (_, _, n, positive) in NI7_AREAS.items():
+        for area, (n, positive) in areas.items():
             for i in range(n):
-                weight = (2.0 if i < positive else 1.0) if area == "E06000023" else None
+                weight = (2.0 if i < positive else 1.0) if area in weighted else None
                 con.execute(
-                    f"INSERT INTO staging.ni7_responses VALUES (?, ?, 2010, ?, ?, NULL, NULL, NULL, {LINEAGE}, NULL)",
-                    [f"{area}-{i}", area, 2 if i < positive else 4, weight],
+                    f"INSERT INTO staging.ni7_responses VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, {LINEAGE}, NULL)",
+                    [f"{area}-{i}", area, year, 2 if i < positive else 4, weight],
                 )
     transform(path, frameworks)
     return path
+
+
+@pytest.fixture(scope="module")
+def ni7(tmp_path_factory, frameworks):
+    areas = {area: (n, positive) for area, (_, _, n, positive) in NI7_AREAS.items()}
+    return ni7_warehouse(tmp_path_factory.mktemp("disclosure-ni7") / "w.duckdb", frameworks, areas, 2010, weighted={"E06000023"})
 
 
 def test_ni7_primary_and_secondary_suppression(ni7):
@@ -360,17 +366,8 @@ def ni7_equations(areas):
 
 @pytest.fixture(scope="module")
 def leak(tmp_path_factory, frameworks):
-    path = tmp_path_factory.mktemp("disclosure-leak") / "w.duckdb"
-    with connect(path) as con:
-        ensure_schema(con)
-        for area, (_, _, n, positive) in LEAK_AREAS.items():
-            for i in range(n):
-                con.execute(
-                    f"INSERT INTO staging.ni7_responses VALUES (?, ?, 2008, ?, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
-                    [f"{area}-{i}", area, 2 if i < positive else 4],
-                )
-    transform(path, frameworks)
-    return path
+    areas = {area: (n, positive) for area, (_, _, n, positive) in LEAK_AREAS.items()}
+    return ni7_warehouse(tmp_path_factory.mktemp("disclosure-leak") / "w.duckdb", frameworks, areas, 2008)
 
 
 def ni7_cells(path, year=None):
@@ -516,17 +513,9 @@ def test_demo_no_suppressed_provider_cell_is_determined(demo):
 
 
 def test_a_region_is_a_comparator_only_with_two_other_published_areas(tmp_path, frameworks):
-    path = tmp_path / "w.duckdb"
-    with connect(path) as con:
-        ensure_schema(con)
-        # South West 2010: Bristol, Bath and North East Somerset, South Gloucestershire (12 each); London: Camden alone
-        for area in ("E06000023", "E06000022", "E06000025", "E09000007"):
-            for i in range(12):
-                con.execute(
-                    f"INSERT INTO staging.ni7_responses VALUES (?, ?, 2010, ?, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
-                    [f"{area}-{i}", area, 2 if i < 6 else 4],
-                )
-    transform(path, frameworks)
+    # South West 2010: Bristol, Bath and North East Somerset, South Gloucestershire (12 each); London: Camden alone
+    areas = dict.fromkeys(("E06000023", "E06000022", "E06000025", "E09000007"), (12, 6))
+    path = ni7_warehouse(tmp_path / "w.duckdb", frameworks, areas, 2010)
     rows = dict(
         (area, (region, note, pooled))
         for area, region, note, pooled in query(

@@ -16,7 +16,6 @@ import duckdb
 import pandas as pd
 
 from scorecard.ingest.discover import SourceFile
-from scorecard.ingest.read import quote_literal
 from scorecard.ingest.stage import StagedFile
 from scorecard.ingest.validate import (
     BATCH,
@@ -30,6 +29,7 @@ from scorecard.ingest.validate import (
 )
 from scorecard.kinds import KINDS, Kind
 from scorecard.warehouse.connect import append_rows, connect
+from scorecard.warehouse.sql_text import quote_literal
 
 # DuckDB's memory for loading; beyond it, DuckDB spills to a folder beside the build file.
 LOAD_MEMORY_LIMIT = "384MB"

@@ -19,10 +19,11 @@ import pandas as pd
 from scorecard.ingest.discover import SourceFile, file_version
 from scorecard.ingest.load import parquet_list
 from scorecard.ingest.mapping import Mapping
-from scorecard.ingest.read import file_sha256, quote_literal
+from scorecard.ingest.read import file_sha256
 from scorecard.ingest.stage import close_scratch, stage_file
 from scorecard.ingest.validate import BATCH, Validator, good_select, quarantine_select, validate_batch
 from scorecard.kinds import get_kind
+from scorecard.warehouse.sql_text import quote_literal
 
 
 @dataclass

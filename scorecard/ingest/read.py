@@ -44,6 +44,7 @@ from scorecard.ingest.packs import is_pack, read_pack
 from scorecard.ingest.personal import is_personal
 from scorecard.ingest.postcodes import lsoa_for
 from scorecard.packs import PackError
+from scorecard.warehouse.sql_text import quote_literal
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -129,14 +130,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(READ_CHUNK_BYTES), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 # ---- text files: encoding, delimiter, header ----------------------------------------------------

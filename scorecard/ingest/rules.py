@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from scorecard.warehouse.sql_text import quote_identifier, quote_table
+
 if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
 
@@ -246,15 +248,6 @@ def _resolve(value: object, parameters: Mapping[str, Any], where: str) -> Any:
 
 
 # ---- running ----------------------------------------------------------------------------------
-
-
-def quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_table(name: str) -> str:
-    """`schema.table` or `table`, each part quoted (names containing dots are not supported)."""
-    return ".".join(quote_identifier(part) for part in name.split("."))
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:

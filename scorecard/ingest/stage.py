@@ -27,8 +27,9 @@ from scorecard.ingest.mapping import (
     translate_values,
     translates,
 )
-from scorecard.ingest.read import Landed, ReadOptions, UnreadableFile, land, quote_literal
+from scorecard.ingest.read import Landed, ReadOptions, UnreadableFile, land
 from scorecard.kinds import Kind, get_kind
+from scorecard.warehouse.sql_text import distinct_values, quote_literal, temp_table_from
 
 # DuckDB's memory for all the reads of a run in one process; beyond it, DuckDB spills to the scratch folder.
 STAGE_MEMORY_LIMIT = "256MB"
@@ -188,11 +189,6 @@ def write_landing(
 
 def translation_table(con: duckdb.DuckDBPyConnection, column: str, value: str, landed: Landed, kind: Kind, mapping: Mapping | None) -> str:
     """A table written → translated for each distinct value of one column (translated once each)."""
-    written = con.execute(f"SELECT DISTINCT {value} AS written FROM {landed.table} l WHERE {value} IS NOT NULL").df()["written"]
-    written = written.astype("str")
+    written = distinct_values(con, value, f"{landed.table} l")
     translated = translate_values(written, column, kind, landed.layout.tool, mapping)
-    table = f"translate_{column}"
-    con.register(f"{table}_frame", pd.DataFrame({"written": written, "translated": translated.astype("str")}))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_frame")
-    con.unregister(f"{table}_frame")
-    return table
+    return temp_table_from(con, f"translate_{column}", pd.DataFrame({"written": written, "translated": translated.astype("str")}))

@@ -21,10 +21,10 @@ import pandas as pd
 
 from scorecard.frameworks import Framework, framework_indicator_pairs
 from scorecard.ingest.normalise import NORMALISERS, SQL_NORMALISERS
-from scorecard.ingest.read import quote_literal
 from scorecard.ingest.rules import Rule, find_failures, load_rules, rule_statistics, suite_result, table_failures
 from scorecard.kinds import Kind
 from scorecard.paths import EXPECTATIONS_DIR
+from scorecard.warehouse.sql_text import distinct_values, quote_literal, temp_table_from
 
 KEY_RULE = "expect_compound_columns_to_be_unique"
 # Temporary tables of one kind's validation, in the connection that validates.
@@ -73,20 +73,15 @@ class KindValidation:
 def normalised_value_table(con: duckdb.DuckDBPyConnection, column: str, domain: str, legacy_areas: dict[str, str]) -> str:
     """written → normalised for each distinct value of a column of the batch (each normalised once);
     an area code written as a pre-2011 ONS code becomes its GSS code (`renamed`)."""
-    written = con.execute(f"SELECT DISTINCT {column} AS written FROM {BATCH} WHERE {column} IS NOT NULL").df()["written"]
-    written = written.astype("str")
+    written = distinct_values(con, column, BATCH)
     normalised = NORMALISERS[domain](written)
     renamed = pd.Series(False, index=written.index)
     if domain == "area":
         gss = normalised.map(legacy_areas)
         renamed = gss.notna()
         normalised = gss.where(renamed, normalised)
-    table = f"normalised_{column}"
     frame = pd.DataFrame({"written": written, "normalised": normalised.astype("str"), "renamed": renamed.astype(bool)})
-    con.register(f"{table}_frame", frame)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {table}_frame")
-    con.unregister(f"{table}_frame")
-    return table
+    return temp_table_from(con, f"normalised_{column}", frame)
 
 
 def find_rule_failures(con: duckdb.DuckDBPyConnection, rules: list[Rule]) -> None:
