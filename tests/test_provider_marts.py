@@ -225,3 +225,43 @@ def test_contextual_rules_need_a_contextual_measure(tmp_path):
 def test_shipped_frameworks_load_cleanly():
     frameworks, problems = load_frameworks(SCORECARDS_DIR)
     assert problems == [] and {f.id for f in frameworks} == {"compact_thriving_sector", "community_scorecard"}
+
+
+def test_an_unregistered_provider_is_flagged_in_every_mart_that_shows_it(warehouse):
+    with connect(warehouse, read_only=True) as con:
+        provider_marts = [
+            (table, column)
+            for table, column in con.execute(
+                """SELECT table_name, column_name FROM information_schema.columns
+                   WHERE table_schema = 'marts' AND column_name IN ('ukprn', 'entity_code')"""
+            ).fetchall()
+        ]
+        flags = {}
+        for table, column in provider_marts:
+            shown = con.execute(f"SELECT count(*) FROM marts.{table} WHERE {column} = '19999999'").fetchone()[0]
+            if shown:
+                has_flag = con.execute(
+                    "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'marts' AND table_name = ? AND column_name = 'in_register'",
+                    [table],
+                ).fetchone()[0]
+                assert has_flag, f"marts.{table} shows an unregistered UKPRN without in_register"
+                flags[table] = con.execute(f"SELECT DISTINCT in_register FROM marts.{table} WHERE {column} = '19999999'").fetchall()
+        area_flags = con.execute(
+            "SELECT DISTINCT in_register FROM marts.scorecard_totals WHERE framework = 'compact_thriving_sector'"
+        ).fetchall()
+    assert {"learner_satisfaction", "evidence_measures", "indicator_scores", "scorecard_totals"} <= flags.keys()
+    assert all(values == [(False,)] for values in flags.values()), flags
+    assert area_flags in ([], [(None,)])  # an area has no register
+
+
+def test_a_poll_area_with_one_side_only_publishes_no_both_sides_figure_under_the_base(warehouse):
+    # Camden 2010: 9 sector answers, no public body: the side is suppressed, and the both-sides figure
+    # (the same 9 answers) is suppressed on its own base, so it cannot give the side away.
+    assert query(
+        warehouse,
+        "SELECT suppressed, agreeing FROM marts.relationship_poll WHERE area_code = 'E09000007' AND statement = 'relationship_good'",
+    ) == [(True, None)]
+    assert query(
+        warehouse,
+        "SELECT base, value, suppressed FROM marts.evidence_measures WHERE measure = 'relationship_good_pct_agree' AND entity_code = 'E09000007'",
+    ) == [(9, None, True)]

@@ -36,7 +36,7 @@ from scorecard.ingest.rules import (
     suite_result,
     table_failures,
 )
-from scorecard.ingest.validate import make_context
+from scorecard.ingest.validate import entity_code_pattern, make_context
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -51,6 +51,7 @@ FRAMEWORK_INDICATORS = {
 }
 PARAMETERS: dict[str, Any] = {
     "area_codes": AREA_CODES,
+    "entity_code_pattern": entity_code_pattern(AREA_CODES),
     "lsoa_codes": ["E01000001", "E01012345", "E01033768"],
     "frameworks": list(FRAMEWORK_INDICATORS),
     "framework_indicators": [[framework, indicator] for framework, ids in FRAMEWORK_INDICATORS.items() for indicator in ids],

@@ -84,6 +84,30 @@ def test_assessment_indicator_must_belong_to_its_framework(validator):
     assert "not a known scorecard framework" in reasons[3] and "score must be" in reasons[3]
 
 
+def test_assessment_entity_must_be_a_reference_area_or_a_ukprn(validator):
+    columns = ["row_number", *KINDS["assessment"].columns]
+    rows = [
+        [1, "compact_thriving_sector", "E06000023", "2010", "TS01", "sector", "3", None],  # Bristol
+        [2, "compact_thriving_sector", "E10000002", "2010", "TS01", "sector", "3", None],  # Buckinghamshire, abolished 2020
+        [3, "community_scorecard", "19999999", "2024", "CS01", "agreed", "2", None],  # a UKPRN: loads (flagged if unregistered)
+        [4, "compact_thriving_sector", "E06999999", "2010", "TS01", "sector", "3", None],  # shaped like a code, in no reference
+        [5, "compact_thriving_sector", "E12000001", "2010", "TS01", "sector", "3", None],  # a region is not a local area
+    ]
+    frame = pd.DataFrame(rows, columns=columns).astype({c: "str" for c in columns[1:]})
+    reasons = reasons_by_row(validate_frame(frame, KINDS["assessment"], validator))
+    assert sorted(reasons.index) == [4, 5]
+    assert "entity_code must be the code of an English local authority" in reasons[4] and "(got 'E06999999')" in reasons[4]
+
+
+def test_region_and_england_codes_are_not_local_areas(validator):
+    frame = ni7_frame(
+        [[1, "a", "E12000001", "2010", "1", None, None, None, None], [2, "b", "E92000001", "2010", "1", None, None, None, None]]
+    )
+    reasons = reasons_by_row(validate_frame(frame, KINDS["ni7"], validator))
+    assert sorted(reasons.index) == [1, 2]
+    assert all("a region (E12) or England (E92) code is not a local area" in reason for reason in reasons)
+
+
 def test_a_key_given_twice_conflicts_only_between_otherwise_valid_rows(validator):
     columns = ["row_number", *KINDS["assessment"].columns]
     twins = [

@@ -12,6 +12,7 @@ After a run, Great Expectations writes its Data Docs from each file's rule stati
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,10 +36,17 @@ def suite_parameters(area_codes: list[str], frameworks: list[Framework], lsoa_co
     """The reference sets the suites name as `{"$PARAMETER": …}`."""
     return {
         "area_codes": sorted(area_codes),
+        "entity_code_pattern": entity_code_pattern(area_codes),
         "lsoa_codes": sorted(lsoa_codes),
         "frameworks": [framework.id for framework in frameworks],
         "framework_indicators": framework_indicator_pairs(frameworks),
     }
+
+
+def entity_code_pattern(area_codes: list[str]) -> str:
+    """An assessment's entity: a UKPRN (a provider outside the register still loads, flagged in the
+    marts) or a local-authority code of the reference geography, as one regular expression."""
+    return "^(?:1[0-9]{7}|" + "|".join(re.escape(code) for code in sorted(area_codes)) + ")$"
 
 
 @dataclass

@@ -2,8 +2,10 @@
 -- measure, entity (area code or UKPRN) and year. Suppressed measures stay listed but are never used
 -- as evidence. Contextual measures compare an entity with its peers or its locality:
 -- deprivation_reach_ratio (vs the home local authority) and *_vs_peers (difference from the mean of
--- providers of the same type nationally).
+-- providers of the same type nationally). in_register: for a provider's measure (entity a UKPRN), whether it is in
+-- raw/providers/ (false: unregistered); null for an area's.
 CREATE OR REPLACE TABLE marts.evidence_measures AS
+WITH measures AS (
 SELECT 'ni7_pct_positive' AS measure, area_code AS entity_code, survey_year AS year,
        pct_positive AS value, ci_low, ci_high, respondents AS base, suppressed
 FROM marts.ni7
@@ -25,4 +27,8 @@ UNION ALL
 SELECT measure || '_vs_peers', ukprn, survey_year, national_difference, NULL, NULL, base, suppressed OR national_difference IS NULL
 FROM marts.provider_benchmarks
 WHERE measure IN ('learner_satisfaction', 'employer_satisfaction')
+)
+SELECT m.*, CASE WHEN regexp_full_match(m.entity_code, '1[0-9]{7}') THEN r.ukprn IS NOT NULL END AS in_register
+FROM measures AS m
+LEFT JOIN staging.provider_register AS r ON r.ukprn = m.entity_code
 ORDER BY measure, entity_code, year;

@@ -14,7 +14,8 @@ totals AS (
            coalesce(sum(score), 0)::INTEGER AS total_score,
            sum(max_score)::INTEGER AS max_score,
            count(score)::INTEGER AS indicators_scored,
-           count(*) FILTER (WHERE basis = 'disputed')::INTEGER AS indicators_disputed
+           count(*) FILTER (WHERE basis = 'disputed')::INTEGER AS indicators_disputed,
+           any_value(in_register) AS in_register
     FROM published
     GROUP BY framework, entity_code, year
 ),
@@ -52,7 +53,8 @@ SELECT
         ELSE 'no change'
     END AS direction_of_travel,
     w.previous_year,   -- the year compared with
-    CASE WHEN w.previous_year IS NOT NULL THEN coalesce(c.indicators_compared, 0) END::INTEGER AS indicators_compared
+    CASE WHEN w.previous_year IS NOT NULL THEN coalesce(c.indicators_compared, 0) END::INTEGER AS indicators_compared,
+    w.in_register   -- provider frameworks: false for a UKPRN not in the register (unregistered); null for areas
 FROM with_previous AS w
 LEFT JOIN changes AS c USING (framework, entity_code, year)
 JOIN thresholds AS k USING (framework)
