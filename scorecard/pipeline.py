@@ -1,5 +1,6 @@
 """The nightly job as plain calls, in the order of the data flow:
-discover → read (per file, in parallel) → validate and load → transform → publish → exports, report.
+discover → read (per file, in parallel) → validate and load → transform → purge old quarantine →
+publish → exports, report, Data Docs.
 
 `run` is the one composition of the pipeline. The Prefect flow (flows/nightly.py), the CLI, the
 benchmark, tests and notebooks all call it; what differs is the `Steps` they pass: plain calls on a
@@ -25,7 +26,7 @@ from typing import Any, Protocol, TypeVar
 import pandas as pd
 
 from scorecard.frameworks import load_frameworks
-from scorecard.ingest.discover import Discovery, SourceFile, discover_files, plan_work
+from scorecard.ingest.discover import Discovery, SourceFile, discover_files, plan_work, printable_name
 from scorecard.ingest.load import LoadResult, load_files
 from scorecard.ingest.mapping import Mapping, load_mappings
 from scorecard.ingest.register import read_register
@@ -34,6 +35,7 @@ from scorecard.ingest.validate import Validator, import_great_expectations, suit
 from scorecard.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR, SQL_DIR
 from scorecard.publish import report as report_module
 from scorecard.publish.report import TEMPLATES, build_report
+from scorecard.warehouse.audit import purge_quarantine
 from scorecard.warehouse.build import publish, start_build
 from scorecard.warehouse.connect import append_rows, connect, loaded_files
 from scorecard.warehouse.exports import export_marts
@@ -84,6 +86,7 @@ class RunOptions:
     on_busy: str = "wait"  # another run holds the warehouse: 'wait' (up to busy_timeout_seconds) or 'exit'
     busy_timeout_seconds: float = 3600
     settle_seconds: float = 10  # files modified more recently are left for the next run
+    keep_quarantine_days: int = 365  # quarantined records older than this (from the run that loaded them) are purged
 
 
 @dataclass
@@ -97,6 +100,7 @@ class RunSummary:
     rows_loaded: int = 0
     rows_quarantined: int = 0
     rows_duplicate: int = 0
+    quarantine_purged: int = 0  # quarantined records past keep_quarantine_days, deleted by this run
     files: list[dict] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     settling: list[str] = field(default_factory=list)  # left for the next run: still being written
@@ -127,6 +131,7 @@ class RunSummary:
         lines = [
             f"**Files**: {self.files_loaded} loaded, {self.files_skipped} skipped (unchanged), {self.files_rejected} rejected",
             f"**Rows**: {self.rows_loaded} loaded, {self.rows_quarantined} quarantined, {self.rows_duplicate} duplicate",
+            f"**Quarantine retention**: {self.quarantine_purged} record(s) past their retention purged",
             f"**Warehouse**: `{markdown_text(self.warehouse)}`",
             "",
             "| file | status | read | loaded | quarantined | duplicate |",
@@ -138,6 +143,43 @@ class RunSummary:
             for f in self.files
         ]
         return "\n".join(lines)
+
+
+class PublishedWithFailures(RuntimeError):
+    """The warehouse was published (audit.run_log has the run), but an output made from it after
+    publishing failed: the message says what became of each."""
+
+    def __init__(self, summary: RunSummary, outcomes: list[str]):
+        super().__init__(summary, outcomes)  # both, so the exception survives pickling (Prefect states)
+        self.summary, self.outcomes = summary, outcomes
+
+    def __str__(self) -> str:
+        return "; ".join(self.outcomes)
+
+
+class AfterPublish:
+    """The outputs made from the published warehouse (exports, report, Data Docs): each is tried even
+    when another failed, and what became of each is recorded, starting with the publish itself."""
+
+    def __init__(self, summary: RunSummary):
+        self.summary = summary
+        self.outcomes = [f"published {summary.warehouse} (run {summary.run_id})"]
+        self.failed = False
+
+    def attempt(self, done: str | None, not_done: str, step: Callable[[], T]) -> T | None:
+        try:
+            result = step()
+        except Exception as error:
+            self.failed = True
+            self.outcomes.append(f"{not_done}: {printable_name(f'{type(error).__name__}: {error}')[0]}")
+            return None
+        if done:
+            self.outcomes.append(done)
+        return result
+
+    def raise_if_failed(self) -> None:
+        if self.failed:
+            raise PublishedWithFailures(self.summary, self.outcomes)
 
 
 def markdown_text(text: str) -> str:
@@ -167,10 +209,17 @@ def write_run_log(build: Path, summary: RunSummary, started_at: dt.datetime) -> 
         "status": "completed",
         "raw_dir": summary.raw_dir,
         **{key: getattr(summary, key) for key in ("files_loaded", "files_skipped", "files_rejected")},
-        **{key: getattr(summary, key) for key in ("rows_loaded", "rows_quarantined", "rows_duplicate")},
+        **{key: getattr(summary, key) for key in ("rows_loaded", "rows_quarantined", "rows_duplicate", "quarantine_purged")},
     }
     with connect(build) as con:
+        # A retried publish step writes the row again: replace it rather than count the run twice.
+        con.execute("DELETE FROM audit.run_log WHERE run_id = ?", [summary.run_id])
         append_rows(con, "audit.run_log", pd.DataFrame([row]))
+
+
+def purge_old_quarantine(build: Path, loaded_before: dt.datetime) -> int:
+    with connect(build) as con:
+        return purge_quarantine(con, loaded_before)
 
 
 def publish_build(build: Path, warehouse: Path, summary: RunSummary, started_at: dt.datetime) -> None:
@@ -205,12 +254,15 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
     """Load new and changed exports from the raw folder, rebuild the marts and publish the warehouse.
 
     One writer at a time (see RunOptions.on_busy). A file that cannot be used is rejected with its
-    reason and the run goes on; only a failure of the pipeline itself raises, and then the last
-    published warehouse stays as it was."""
+    reason and the run goes on; only a failure of the pipeline itself raises. Before publishing, the
+    last published warehouse then stays as it was; after it (exports, report, Data Docs),
+    PublishedWithFailures says what was published and what was not."""
     options = options or RunOptions()
     steps = steps or PlainSteps()
     if options.on_busy not in ("wait", "exit"):
         raise ValueError("on_busy must be 'wait' or 'exit'")
+    if options.keep_quarantine_days < 0:
+        raise ValueError(f"keep_quarantine_days (the quarantine retention) must be 0 or more days, not {options.keep_quarantine_days}")
     started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     run_id = run_id or str(uuid.uuid4())
     raw_dir, warehouse = Path(options.raw_dir), Path(options.warehouse)
@@ -260,6 +312,10 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
                 settling=discovery.settling,
                 problems=problems,
             )
+            retention = dt.timedelta(days=options.keep_quarantine_days)
+            summary.quarantine_purged = steps.run("purge-quarantine", purge_old_quarantine, build, started_at - retention)
+            if summary.quarantine_purged:
+                logger.info("purged %d quarantined record(s) older than %d days", summary.quarantine_purged, options.keep_quarantine_days)
             steps.run("publish", publish_build, build, warehouse, summary, started_at)
             logger.info("published %s", warehouse)
         except BaseException:
@@ -269,12 +325,20 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
             close_scratch(scratch)
             shutil.rmtree(scratch, ignore_errors=True)
         summary.report = str(warehouse.parent / "reports" / "index.html")
+        after = AfterPublish(summary)
         if not current:
-            refresh_outputs(steps, warehouse, fingerprint, summary)
+            refresh_outputs(steps, warehouse, fingerprint, after)
     if loaded_result.validations:
-        docs = steps.run("data-docs", write_data_docs, loaded_result.validations, validator, warehouse.parent / "data-docs", run_id)
-        summary.data_docs = str(docs)
-        logger.info("Great Expectations Data Docs: %s", docs)
+        docs_dir = warehouse.parent / "data-docs"
+        docs = after.attempt(
+            f"Data Docs written to {docs_dir}",
+            f"Data Docs not written to {docs_dir}",
+            lambda: steps.run("data-docs", write_data_docs, loaded_result.validations, validator, docs_dir, run_id),
+        )
+        if docs is not None:
+            summary.data_docs = str(docs)
+            logger.info("Great Expectations Data Docs: %s", docs)
+    after.raise_if_failed()
     return summary
 
 
@@ -288,21 +352,30 @@ def outputs_current(warehouse: Path, fingerprint: str) -> bool:
     return stamp.exists() and stamp.read_text() == fingerprint and (warehouse.parent / "reports" / "index.html").exists()
 
 
-def refresh_outputs(steps: Steps, warehouse: Path, fingerprint: str, summary: RunSummary) -> None:
+def refresh_outputs(steps: Steps, warehouse: Path, fingerprint: str, after: AfterPublish) -> None:
     """Parquet exports and the report (only the pages whose inputs changed), then the stamp that
-    says what they were built from."""
-    exported = steps.run("export-parquet", export_marts, warehouse, warehouse.parent / "exports")
-    steps.logger.info("exported %d marts as Parquet to %s", len(exported), warehouse.parent / "exports")
-    report = steps.run("report", build_report, warehouse, warehouse.parent / "reports")
-    steps.logger.info(
-        "scorecard report in %s: %d pages rendered, %d kept, %d removed",
-        warehouse.parent / "reports",
-        report.rendered,
-        report.kept,
-        report.removed,
+    says what they were built from: written only when both succeeded, so the next run tries again."""
+    exports_dir, reports_dir = warehouse.parent / "exports", warehouse.parent / "reports"
+    exported = after.attempt(
+        f"Parquet exports written to {exports_dir}",
+        f"Parquet exports not written to {exports_dir}",
+        lambda: steps.run("export-parquet", export_marts, warehouse, exports_dir),
     )
-    summary.report, summary.pages_rendered = str(report.pages[0]), report.rendered
-    fingerprint_stamp(warehouse).write_text(fingerprint)
+    if exported is not None:
+        steps.logger.info("exported %d marts as Parquet to %s", len(exported), exports_dir)
+    report = after.attempt(
+        f"report rebuilt in {reports_dir}",
+        f"report not rebuilt in {reports_dir}",
+        lambda: steps.run("report", build_report, warehouse, reports_dir),
+    )
+    if report is not None:
+        steps.logger.info(
+            "scorecard report in %s: %d pages rendered, %d kept, %d removed", reports_dir, report.rendered, report.kept, report.removed
+        )
+        after.summary.report, after.summary.pages_rendered = str(report.pages[0]), report.rendered
+    if not after.failed:
+        stamp = fingerprint_stamp(warehouse)
+        after.attempt(None, f"{stamp} (what the outputs were built from) not written", lambda: stamp.write_text(fingerprint))
 
 
 def log_discovery(logger: logging.Logger | logging.LoggerAdapter, discovery: Discovery, raw_dir: Path) -> None:

@@ -2,7 +2,9 @@
 publishes with one `os.replace`.
 
 Readers of the published file keep their snapshot and never hold the run up; a run that dies
-leaves the published file as it was.
+leaves the published file as it was. The file a publish replaces is kept beside it as
+`<name>.previous` (until the next publish), so a damaged warehouse never takes its audit history
+with it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,38 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     run_sql_folder(con, "schema")
 
 
+class WarehouseUnreadable(RuntimeError):
+    """The published warehouse file cannot be opened: damaged, cut short, or not a DuckDB file."""
+
+
+def previous_path(published: Path) -> Path:
+    return published.with_name(published.name + ".previous")
+
+
+def unreadable_reason(path: Path) -> str | None:
+    """Why DuckDB cannot open the file at path, or None when it opens."""
+    try:
+        with connect(path, read_only=True):
+            return None
+    except duckdb.Error as error:
+        return str(error)
+
+
+def unreadable_message(published: Path, reason: str) -> str:
+    previous = previous_path(published)
+    restore = (
+        f"; or put back the warehouse published before it, kept with its audit history as {previous}: "
+        f"copy it over {published.name} and run again (the run loads whatever changed since)"
+        if previous.exists()
+        else ""
+    )
+    return (
+        f"the published warehouse {published} cannot be opened ({reason}). "
+        f"To recover, rebuild it from the raw folder with `scorecard run --full-refresh` (flow parameter full_refresh=true), "
+        f"which starts an empty warehouse: the audit history of earlier runs is not carried over{restore}"
+    )
+
+
 def build_path_for(published: Path, run_id: str) -> Path:
     return published.with_name(f".{published.name}.{run_id}.building")
 
@@ -55,26 +89,51 @@ def remove_stale_builds(published: Path) -> list[Path]:
 
 
 def start_build(published: Path, run_id: str, full_refresh: bool = False) -> Path:
-    """Create the private build file: a copy of the published warehouse, or empty on a full refresh."""
+    """Create the private build file: a copy of the published warehouse, or empty on a full refresh
+    (which is also how a damaged published file is replaced)."""
     published.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_builds(published)
     build = build_path_for(published, run_id)
     if published.exists() and not full_refresh:
         shutil.copyfile(published, build)
+        # The private copy is checked, not the published file: a reader's lock on that is no damage.
+        reason = unreadable_reason(build)
+        if reason is not None:
+            build.unlink()
+            raise WarehouseUnreadable(unreadable_message(published, reason.replace(str(build), str(published))))
     with connect(build) as con:
         ensure_schema(con)
     return build
 
 
 def publish(build: Path, published: Path) -> None:
-    """Swap the finished build in with one atomic rename (same directory, same filesystem)."""
+    """Swap the finished build in with one atomic rename (same directory, same filesystem); the
+    file it replaces, if DuckDB can open it, becomes `<name>.previous`."""
+    if not build.is_file():  # connecting would create an empty database, and publish that
+        raise FileNotFoundError(f"build file {build} is missing: nothing to publish")
     with connect(build) as con:
         con.execute("CHECKPOINT")
     with open(build, "rb") as handle:
         os.fsync(handle.fileno())
+    keep_as_previous(published, build.with_name(build.name + ".previous"))
     os.replace(build, published)
     directory = os.open(published.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def keep_as_previous(published: Path, staging: Path) -> None:
+    """Keep the outgoing published file as `<name>.previous`, replacing the older one. Linked, not
+    copied, where the filesystem allows; the published name never goes missing in between. A file
+    DuckDB cannot open now (damaged, or held open for writing by another program) is not kept: the
+    last good `.previous` is worth more."""
+    if not published.exists() or unreadable_reason(published) is not None:
+        return
+    staging.unlink(missing_ok=True)
+    try:
+        os.link(published, staging)
+    except OSError:  # no hard links here (some network and FAT filesystems)
+        shutil.copyfile(published, staging)
+    os.replace(staging, previous_path(published))

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from scorecard.warehouse.connect import connect
+from scorecard.warehouse.sql_text import quote_identifier
 
 
 def export_marts(published: Path, exports_dir: Path) -> list[Path]:
@@ -23,7 +24,7 @@ def export_marts(published: Path, exports_dir: Path) -> list[Path]:
         for table in tables:
             target = exports_dir / f"{table}.parquet"
             partial = exports_dir / f".{table}.parquet.partial"
-            con.execute(f"COPY (SELECT * FROM marts.{table}) TO '{partial}' (FORMAT parquet)")
+            con.execute(f"COPY (SELECT * FROM marts.{quote_identifier(table)}) TO ? (FORMAT parquet)", [str(partial)])
             os.replace(partial, target)
             written.append(target)
     return written

@@ -15,7 +15,9 @@ CREATE TABLE IF NOT EXISTS audit.load_log (
 );
 
 -- Rows that failed validation, whole, with every reason. Holds the quarantine of the version of
--- each file currently loaded (a changed file replaces its earlier quarantine along with its rows).
+-- each file currently loaded (a changed file replaces its earlier quarantine along with its rows),
+-- for keep_quarantine_days (default 365) after the run that loaded it (audit.run_log.started_at);
+-- then a run purges it. The counts stay in audit.load_log.
 CREATE TABLE IF NOT EXISTS audit.quarantine (
     run_id     VARCHAR NOT NULL,
     file_path  VARCHAR NOT NULL,
@@ -39,3 +41,7 @@ CREATE TABLE IF NOT EXISTS audit.run_log (
     rows_quarantined INTEGER NOT NULL,
     rows_duplicate   INTEGER NOT NULL
 );
+
+-- Quarantined records this run purged as past their retention. Warehouses published before the
+-- column existed gain it here (0 for their runs).
+ALTER TABLE audit.run_log ADD COLUMN IF NOT EXISTS quarantine_purged INTEGER DEFAULT 0;
