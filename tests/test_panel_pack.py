@@ -57,6 +57,7 @@ def test_packs_round_trip_through_the_flow_to_agreed_scores(loop, tmp_path):
     out = tmp_path / "packs"
     sector = write_pack(warehouse, FRAMEWORK, ENTITY, YEAR, "sector", out)
     public = write_pack(warehouse, FRAMEWORK, ENTITY, YEAR, "public_body", out)
+    assert (sector.parent, sector.name) == (out, f"{FRAMEWORK}-{ENTITY}-{YEAR}-sector.xlsx")  # safe ids keep their names
     # a second reader sees a valid workbook: sheets, the evidence in words, the drop-down's cells
     book = CalamineWorkbook.from_path(str(sector))
     assert book.sheet_names == ["Instructions", "Scores", "Evidence"]

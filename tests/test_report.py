@@ -306,3 +306,10 @@ def test_a_build_that_dies_half_way_leaves_its_pages_to_the_next(warehouse_copy,
     build_report(warehouse_copy, out)
     build_report(warehouse_copy, tmp_path / "from-scratch")
     assert pages_shown(out) == pages_shown(tmp_path / "from-scratch")
+
+
+def test_a_page_name_is_a_safe_file_name_in_the_scorecards_folder():
+    assert report.page_name(("compact_thriving_sector", "E09000007", 2012)) == "scorecards/compact_thriving_sector-E09000007-2012.html"
+    for framework, entity in [("../../../../tmp/x/TRAV", "E09000007"), ("tiny", "/etc/passwd"), ("a\\b", "c\x00d"), ("..", "")]:
+        name = report.page_name((framework, entity, 2012))
+        assert re.fullmatch(r"scorecards/[A-Za-z0-9_]+-[A-Za-z0-9_]+-2012\.html", name), name

@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from scorecard.packs import AGREEMENT_HEADER, INDICATOR_LIST_ROW, MARKER, META_ROWS, SCORE_HEADER, SIDE_NAMES, SIDES, PackError, checksum
 from scorecard.publish.report import MEASURE_LABELS
+from scorecard.publish.safe_output import CellValue, append_row, file_name, inside, write_cell
 from scorecard.warehouse.connect import connect
 
 YELLOW = PatternFill("solid", fgColor="FFF2CC")
@@ -106,7 +107,7 @@ def write_pack(warehouse: Path, framework: str, entity: str, year: int, side: st
     previous = dict(zip(data["previous"].indicator_id, data["previous"].score, strict=True))
     sheet = workbook.create_sheet("Scores")
     header = AGREEMENT_HEADER if side == "agreed" else SCORE_HEADER
-    sheet.append(header)
+    append_row(sheet, header)
     rows = []
     for indicator in data["indicators"].itertuples():
         s = scores.loc[indicator.indicator_id] if indicator.indicator_id in scores.index else None
@@ -138,24 +139,28 @@ def write_pack(warehouse: Path, framework: str, entity: str, year: int, side: st
     if side == "agreed":  # disputed first, so the meeting starts where the sides differ
         rows.sort(key=lambda r: r[2] != "disputed")
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     style_scores(sheet, len(rows), score_column="I" if side == "agreed" else "F", note_column="J" if side == "agreed" else "G")
     write_evidence(workbook.create_sheet("Evidence"), data["evidence"])
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{framework}-{entity}-{year}-{side}.xlsx"
+    path = inside(out_dir, file_name([framework, entity, year, side], ".xlsx"))
     workbook.save(path)
     return path
 
 
 def write_instructions(sheet, data: dict, framework: str, entity: str, year: int, side: str, ids: list[str]) -> None:
-    sheet["A1"] = MARKER
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"{data['name']} — {data['entity_name']} ({entity}), {year}: scores proposed by {SIDE_NAMES[side]}"
-    for key, row in META_ROWS.items():
-        sheet[f"A{row}"] = key
-    sheet["B3"], sheet["B4"], sheet["B5"], sheet["B6"] = framework, entity, year, side
-    sheet["B7"] = checksum(framework, entity, year, side, ids)
-    sheet[f"A{INDICATOR_LIST_ROW}"], sheet[f"B{INDICATOR_LIST_ROW}"] = "indicators", ",".join(ids)
+    cells: dict[str, CellValue] = {
+        "A1": MARKER,
+        "A2": f"{data['name']} — {data['entity_name']} ({entity}), {year}: scores proposed by {SIDE_NAMES[side]}",
+        **{f"A{row}": key for key, row in META_ROWS.items()},
+        "B3": framework,
+        "B4": entity,
+        "B5": year,
+        "B6": side,
+        "B7": checksum(framework, entity, year, side, ids),
+        f"A{INDICATOR_LIST_ROW}": "indicators",
+        f"B{INDICATOR_LIST_ROW}": ",".join(ids),
+    }
     lines = [
         "How to use this pack",
         "1. Read each indicator on the Scores sheet with last year's score and what the survey evidence suggests (details on the Evidence sheet).",
@@ -165,8 +170,10 @@ def write_instructions(sheet, data: dict, framework: str, entity: str, year: int
         "   the framework, entity, year and side above identify the pack, and an edited pack is rejected.",
         "Scores are agreed between sector representatives and public bodies: where the two sides differ, the agreement pack lists the indicator for the meeting.",
     ]
-    for offset, line in enumerate(lines):
-        sheet[f"A{10 + offset}"] = line
+    cells |= {f"A{10 + offset}": line for offset, line in enumerate(lines)}
+    for coordinate, value in cells.items():
+        write_cell(sheet[coordinate], value)
+    sheet["A1"].font = Font(bold=True, size=14)
     sheet["A10"].font = Font(bold=True)
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 60
@@ -199,10 +206,11 @@ def style_scores(sheet, rows: int, score_column: str, note_column: str) -> None:
 
 
 def write_evidence(sheet, evidence: pd.DataFrame) -> None:
-    sheet.append(["measure", "year", "value", "95% CI low", "95% CI high", "base", "suppressed", "region"])
+    append_row(sheet, ["measure", "year", "value", "95% CI low", "95% CI high", "base", "suppressed", "region"])
     for row in evidence.itertuples():
         suppressed = bool(row.suppressed)
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.measure,
                 int(row.year),
@@ -212,7 +220,7 @@ def write_evidence(sheet, evidence: pd.DataFrame) -> None:
                 int(row.base),
                 "suppressed (base under 10)" if suppressed else "",
                 None if pd.isna(row.region_value) else float(row.region_value),
-            ]
+            ],
         )
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -27,6 +27,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from scorecard.kinds import KINDS
+from scorecard.publish.safe_output import file_name, inside
 from scorecard.warehouse.audit import REASON_RULE
 from scorecard.warehouse.connect import connect
 
@@ -34,6 +35,7 @@ SOURCE = Path(__file__)
 TEMPLATES = SOURCE.parent / "templates"
 MANIFEST = ".manifest.json"
 INDEX, QUALITY = "index.html", "quality.html"
+SCORECARDS = "scorecards"  # the folder of the scorecard pages, in the report folder
 # A direction of travel resting on too few indicators ("not comparable") gets no arrow.
 ARROWS = {"improving": "▲", "declining": "▼", "no change": "▶", "first year": "●", "not comparable": ""}
 MEASURE_LABELS = {
@@ -142,7 +144,7 @@ SHOWS = {INDEX: ["totals"], QUALITY: ["files", "quarantine"]}  # every row of th
 def build_report(warehouse: Path, out_dir: Path) -> ReportResult:
     """Write the pages whose fingerprint changed or whose file is missing, each replaced atomically
     (a reader never sees half a page), then delete the pages that are gone and write the manifest."""
-    (out_dir / "scorecards").mkdir(parents=True, exist_ok=True)
+    inside(out_dir, SCORECARDS).mkdir(parents=True, exist_ok=True)
     existing = report_files(out_dir)
     remove_files(out_dir, {name for name in existing if name.endswith(".partial")})  # left by a build that died
     with connect(warehouse, read_only=True) as con:
@@ -214,8 +216,8 @@ def scorecard_key(row: Row) -> Key:
 
 
 def page_name(scorecard: Key) -> str:
-    framework, entity, year = scorecard
-    return f"scorecards/{framework}-{entity}-{year}.html"
+    """The page's file, relative to the report folder: framework, entity and year as a safe file name."""
+    return f"{SCORECARDS}/{file_name(scorecard, '.html')}"
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:
@@ -224,7 +226,7 @@ def read_manifest(out_dir: Path) -> dict[str, str]:
 
 
 def write_manifest(out_dir: Path, manifest: dict[str, str]) -> None:
-    write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+    write_atomically(out_dir, MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
 
 
 # ---- data ---------------------------------------------------------------------------------------
@@ -290,11 +292,11 @@ def write_pages(warehouse: Path, out_dir: Path, data: StaleData) -> None:
     loaded_at = run["finished_at"].strftime("%d %B %Y %H:%M UTC") if run else None
     for card in data.scorecards:
         context = scorecard_context(card, data.by_page)
-        render(env, "scorecard.html.j2", out_dir / page_name(scorecard_key(card)), root="../", loaded_at=loaded_at, **context, **common)
+        render(env, "scorecard.html.j2", out_dir, page_name(scorecard_key(card)), root="../", loaded_at=loaded_at, **context, **common)
     if data.totals is not None:
-        render(env, "index.html.j2", out_dir / INDEX, frameworks=index_frameworks(data.totals), root="", **common)
+        render(env, "index.html.j2", out_dir, INDEX, frameworks=index_frameworks(data.totals), root="", **common)
     if data.quality is not None:
-        render(env, "quality.html.j2", out_dir / QUALITY, root="", **data.quality, **common)
+        render(env, "quality.html.j2", out_dir, QUALITY, root="", **data.quality, **common)
 
 
 def index_frameworks(totals: list[Row]) -> list[dict[str, Any]]:
@@ -376,22 +378,23 @@ def bar_chart(history: list[Row], max_score: int, label: str) -> str:
     )
 
 
-def render(env: Environment, template: str, path: Path, **context: Any) -> None:
-    write_atomically(path, env.get_template(template).render(**context))
+def render(env: Environment, template: str, out_dir: Path, name: str, **context: Any) -> None:
+    write_atomically(out_dir, name, env.get_template(template).render(**context))
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write beside the file, then rename over it: a reader sees the old file or the new one, never half of one."""
-    partial = path.with_name(path.name + ".partial")
+def write_atomically(out_dir: Path, name: str, text: str) -> None:
+    """Write beside the file, then rename over it: a reader sees the old file or the new one, never half of one.
+    Both stay inside the report folder."""
+    path, partial = inside(out_dir, name), inside(out_dir, name + ".partial")
     partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)
 
 
 def report_files(out_dir: Path) -> set[str]:
     """The files in the report folder and its scorecards/ folder, relative to the report folder."""
-    return {f"{folder}{entry.name}" for folder in ("", "scorecards/") for entry in os.scandir(out_dir / folder) if entry.is_file()}
+    return {f"{folder}{entry.name}" for folder in ("", f"{SCORECARDS}/") for entry in os.scandir(out_dir / folder) if entry.is_file()}
 
 
 def remove_files(out_dir: Path, names: set[str]) -> None:
     for name in names:
-        (out_dir / name).unlink()
+        inside(out_dir, name).unlink()
