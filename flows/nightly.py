@@ -7,6 +7,8 @@ the run summary as an artifact.
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,11 +16,20 @@ from typing import Any, TypeVar
 from prefect import Task, flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from prefect.runtime import deployment, flow_run
 from prefect.schedules import Cron
+from prefect.settings import get_current_settings
 
 from flows.runners import task_runner
-from scorecard.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR
+from scorecard.paths import (
+    DEFAULT_RAW_DIR,
+    DEFAULT_WAREHOUSE,
+    MAPPINGS_DIR,
+    REFERENCE_DIR,
+    SCORECARDS_DIR,
+    allowed_roots,
+    inside_allowed_roots,
+)
 from scorecard.pipeline import RunOptions, run
 
 T = TypeVar("T")
@@ -71,14 +82,26 @@ def nightly(
     One writer at a time: if another run holds the warehouse, wait for it (on_busy="wait", up to
     busy_timeout_seconds) or stop at once with WarehouseBusy (on_busy="exit"). Files modified in the
     last settle_seconds are left for the next run. Files are read concurrently on the flow's task
-    runner (threads by default; see flows.runners for Dask); loading has one writer."""
+    runner (threads by default; see flows.runners for Dask); loading has one writer.
+
+    A run of the deployment (requested through the Prefect API, whoever asked) is refused unless
+    every folder and file it names resolves inside the folders SCORECARD_ALLOWED_ROOTS allows
+    (default: the project folder); a direct call is the caller's own choice of paths."""
+    paths = {
+        "raw_dir": raw_dir,
+        "warehouse": warehouse,
+        "scorecards_dir": scorecards_dir,
+        "reference_dir": reference_dir,
+        "mappings_dir": mappings_dir,
+    }
+    checked = inside_allowed_roots(paths, allowed_roots()) if deployment.id else {name: Path(path) for name, path in paths.items()}
     options = RunOptions(
-        raw_dir=Path(raw_dir),
-        warehouse=Path(warehouse),
+        raw_dir=checked["raw_dir"],
+        warehouse=checked["warehouse"],
         full_refresh=full_refresh,
-        scorecards_dir=Path(scorecards_dir),
-        reference_dir=Path(reference_dir),
-        mappings_dir=Path(mappings_dir),
+        scorecards_dir=checked["scorecards_dir"],
+        reference_dir=checked["reference_dir"],
+        mappings_dir=checked["mappings_dir"],
         on_busy=on_busy,
         busy_timeout_seconds=busy_timeout_seconds,
         settle_seconds=settle_seconds,
@@ -87,6 +110,24 @@ def nightly(
     summary = run(options, run_id=str(run_id) if run_id else None, steps=PrefectSteps())
     create_markdown_artifact(key="scorecard-run-summary", markdown=summary.markdown(), description="What this run did")
     return summary.as_dict()
+
+
+def api_auth_configured() -> bool:
+    """This process sends an auth string to the Prefect API (PREFECT_API_AUTH_STRING, from the
+    environment, a profile or a .env file)."""
+    auth = get_current_settings().api.auth_string
+    return auth is not None and auth.get_secret_value() != ""
+
+
+def server_refuses_anonymous(api_url: str, timeout: float = 10) -> bool:
+    """The Prefect server at api_url answers a request without credentials with 401: its API needs
+    the auth string (PREFECT_SERVER_API_AUTH_STRING). Its health check is open to all, so ask for
+    its version instead."""
+    try:
+        urllib.request.urlopen(f"{api_url.rstrip('/')}/admin/version", timeout=timeout).close()
+    except urllib.error.HTTPError as error:
+        return error.code == 401
+    return False
 
 
 def serve(cron: str, timezone: str, raw_dir: Path, warehouse: Path, settle_seconds: float) -> None:

@@ -93,7 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the scorecard-nightly deployment on its schedule (needs a Prefect server)",
         description="Register the scorecard-nightly deployment with the Prefect server at PREFECT_API_URL and run it "
         "on its schedule (default 02:00 Europe/London) until stopped. Schedules do not fire on Prefect's temporary "
-        "server: start one with `prefect server start` first.",
+        "server: start one with `prefect server start` first. Any process that can reach the server's API can start "
+        "runs, so serve refuses to start unless the server requires an auth string (PREFECT_SERVER_API_AUTH_STRING) "
+        "and this process has it (PREFECT_API_AUTH_STRING). Runs may only use folders inside SCORECARD_ALLOWED_ROOTS "
+        "(absolute folders separated by ':'; default: the project folder).",
     )
     serve.add_argument("--cron", default="0 2 * * *", help="schedule (default: %(default)s)")
     serve.add_argument("--timezone", default="Europe/London", help="time zone of the schedule (default: %(default)s)")
@@ -101,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file to publish (default: %(default)s)")
     serve.add_argument(
         "--settle-seconds", type=float, default=60, help="leave files modified this recently for the next run (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--insecure-no-auth",
+        action="store_true",
+        help="serve even though the Prefect API needs no auth string: any local process could then start runs",
     )
 
     pack = commands.add_parser(
@@ -310,7 +318,8 @@ def command_inspect(args: argparse.Namespace) -> int:
 
 
 def command_serve(args: argparse.Namespace) -> int:
-    if not os.environ.get("PREFECT_API_URL"):
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
         print(
             "scorecard serve: set PREFECT_API_URL to a running Prefect server (e.g. http://127.0.0.1:4200/api); "
             'schedules do not fire on the temporary server. See README, "Run it every night".',
@@ -318,9 +327,41 @@ def command_serve(args: argparse.Namespace) -> int:
         )
         return 2
     from flows.nightly import serve
+    from scorecard.paths import PathNotAllowed, allowed_roots, inside_allowed_roots
 
-    serve(args.cron, args.timezone, args.raw.resolve(), args.warehouse.resolve(), args.settle_seconds)
+    if not args.insecure_no_auth:
+        unprotected = unprotected_api(api_url)
+        if unprotected:
+            print(f"scorecard serve: {unprotected}", file=sys.stderr)
+            return 2
+    try:
+        paths = inside_allowed_roots({"--raw": args.raw, "--warehouse": args.warehouse}, allowed_roots())
+    except PathNotAllowed as refused:
+        print(f"scorecard serve: {refused}", file=sys.stderr)
+        return 2
+    serve(args.cron, args.timezone, paths["--raw"], paths["--warehouse"], args.settle_seconds)
     return 0
+
+
+def unprotected_api(api_url: str) -> str | None:
+    """Why the Prefect API at api_url would let any local process start runs, or None if it would not."""
+    from flows.nightly import api_auth_configured, server_refuses_anonymous
+
+    if not api_auth_configured():
+        return (
+            "no auth string for the Prefect API is configured: set PREFECT_API_AUTH_STRING for this process (the "
+            "same value as the server's PREFECT_SERVER_API_AUTH_STRING), or pass --insecure-no-auth to accept that "
+            "any local process can start runs"
+        )
+    try:
+        if not server_refuses_anonymous(api_url):
+            return (
+                "the Prefect server answers requests without credentials: start it with PREFECT_SERVER_API_AUTH_STRING "
+                "set, or pass --insecure-no-auth to accept that any local process can start runs"
+            )
+    except OSError as error:
+        return f"cannot reach the Prefect server at PREFECT_API_URL: {error}"
+    return None
 
 
 def command_panel_pack(args: argparse.Namespace) -> int:

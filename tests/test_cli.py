@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from conftest import DEMO_RAW
@@ -76,3 +79,105 @@ def test_draft_mapping_matches_what_it_can_and_lists_the_rest(tmp_path, capsys):
         main(["draft-mapping", str(TOOLS / "surveymonkey_relationship_poll.csv"), "--kind", "relationship_poll", "--output", str(output)])
         == 2
     )  # no silent overwrite
+
+
+# ---- who can steer the scheduler: serve needs an API auth string, runs only allowed folders ------
+
+SECRET = "scheduler:s3cret-never-shown"
+
+
+def unused_api_url() -> str:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}/api"  # nothing listens here once closed
+
+
+def serve_output(monkeypatch, capsys, *args: str, auth: str | None = None) -> tuple[int, str]:
+    from prefect.settings import PREFECT_API_AUTH_STRING, temporary_settings
+
+    monkeypatch.setenv("PREFECT_API_URL", unused_api_url())
+    with temporary_settings(updates={PREFECT_API_AUTH_STRING: auth}):
+        status = main(["serve", *args])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def test_serve_refuses_to_start_without_an_api_auth_string(monkeypatch, capsys):
+    status, said = serve_output(monkeypatch, capsys)
+    assert status == 2
+    assert "no auth string for the Prefect API is configured: set PREFECT_API_AUTH_STRING" in said and "--insecure-no-auth" in said
+
+
+def test_serve_checks_the_server_wants_the_auth_string_and_never_shows_it(monkeypatch, capsys):
+    status, said = serve_output(monkeypatch, capsys, auth=SECRET)
+    assert status == 2 and "cannot reach the Prefect server at PREFECT_API_URL" in said
+    assert "s3cret" not in said
+
+
+def test_serve_insecure_no_auth_still_keeps_to_the_allowed_folders(monkeypatch, capsys, tmp_path):
+    monkeypatch.delenv("SCORECARD_ALLOWED_ROOTS", raising=False)
+    status, said = serve_output(monkeypatch, capsys, "--insecure-no-auth", "--raw", str(tmp_path / "raw"))
+    assert status == 2
+    assert f"--raw {str(tmp_path / 'raw')!r} resolves to" in said and "outside the allowed folders" in said
+    assert "SCORECARD_ALLOWED_ROOTS" in said
+
+
+@pytest.fixture
+def roots(tmp_path):
+    allowed = tmp_path / "allowed"
+    (allowed / "raw").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    return allowed, tmp_path / "elsewhere"
+
+
+def test_paths_inside_an_allowed_root_are_resolved(roots):
+    from scorecard.paths import inside_allowed_roots
+
+    allowed, _ = roots
+    paths = {"raw_dir": allowed / "raw", "warehouse": allowed / "warehouse" / "new.duckdb", "mappings_dir": allowed / "raw" / ".." / "m"}
+    assert inside_allowed_roots(paths, [allowed]) == {
+        "raw_dir": (allowed / "raw").resolve(),
+        "warehouse": (allowed / "warehouse" / "new.duckdb").resolve(),
+        "mappings_dir": (allowed / "m").resolve(),
+    }
+
+
+@pytest.mark.parametrize("how", ["outside", "dot-dot", "symlink", "sibling-prefix", "nul byte"])
+def test_paths_outside_every_allowed_root_are_refused_by_name(roots, how):
+    from scorecard.paths import PathNotAllowed, inside_allowed_roots
+
+    allowed, elsewhere = roots
+    if how == "symlink":
+        (allowed / "raw" / "exports").symlink_to(elsewhere)
+    hostile = {
+        "outside": elsewhere,
+        "dot-dot": allowed / "raw" / ".." / ".." / "elsewhere",
+        "symlink": allowed / "raw" / "exports" / "ni7",
+        "sibling-prefix": Path(f"{allowed}-evil") / "raw",  # shares the root's spelling, not its folder
+        "nul byte": allowed / "raw\x00",
+    }[how]
+    with pytest.raises(PathNotAllowed) as refused:
+        inside_allowed_roots({"raw_dir": allowed / "raw", "warehouse": hostile}, [allowed])
+    message = str(refused.value)
+    assert message.startswith(f"warehouse {str(hostile)!r} ") and "raw_dir" not in message
+    assert "\x00" not in message and f"Allowed folders: {str(allowed)!r}" in message
+
+
+def test_allowed_roots_come_from_the_environment_or_default_to_the_project(tmp_path):
+    from scorecard.paths import PROJECT_ROOT, PathNotAllowed, allowed_roots
+
+    assert allowed_roots({}) == [PROJECT_ROOT]
+    assert allowed_roots({"SCORECARD_ALLOWED_ROOTS": f"{tmp_path}/a{os.pathsep}{tmp_path}/b/../c"}) == [tmp_path / "a", tmp_path / "c"]
+    with pytest.raises(PathNotAllowed, match="SCORECARD_ALLOWED_ROOTS must list absolute folders; not absolute: 'data'"):
+        allowed_roots({"SCORECARD_ALLOWED_ROOTS": f"data{os.pathsep}{tmp_path}"})
+
+
+def test_a_long_refused_path_is_cut_short_in_the_message(roots):
+    from scorecard.paths import SHOWN_PATH_CHARACTERS, PathNotAllowed, inside_allowed_roots
+
+    allowed, elsewhere = roots
+    with pytest.raises(PathNotAllowed, match=f"first {SHOWN_PATH_CHARACTERS} characters shown") as refused:
+        inside_allowed_roots({"raw_dir": elsewhere / ("x" * 5000)}, [allowed])
+    assert "x" * 1000 not in str(refused.value)
