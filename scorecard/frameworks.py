@@ -15,12 +15,15 @@ framework's indicators, rounded up); with fewer it is `not comparable`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
+
+from scorecard.bounded_yaml import YamlRefused, compose_yaml, parse_yaml, yaml_text
 
 # Measures the evidence model (sql/marts/070_evidence_measures.sql) publishes.
 CONTEXTUAL_MEASURES = {"deprivation_reach_ratio", "learner_satisfaction_vs_peers", "employer_satisfaction_vs_peers"}
@@ -36,6 +39,18 @@ EVIDENCE_MEASURES = {
     "deprivation_pct_most_deprived",
 } | CONTEXTUAL_MEASURES
 SCORECARD_YEARS = ("panel", "all")  # the first is the default
+# Framework and indicator ids name report pages, panel packs and SQL rows: a safe set of characters only.
+ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+ID_RULE = "a letter or digit, then up to 63 letters, digits, '_', '.' or '-', without '..'"
+
+
+def is_safe_id(value: object) -> bool:
+    return (
+        isinstance(value, (str, int))
+        and not isinstance(value, bool)
+        and ID_PATTERN.fullmatch(str(value)) is not None
+        and ".." not in str(value)
+    )
 
 
 class FrameworkError(ValueError):
@@ -78,6 +93,8 @@ def parse_framework(document: dict, source: Path) -> Framework:
     for key in ("id", "name", "points_per_indicator", "indicators"):
         if key not in document:
             raise fail(f"missing {key!r}")
+    if not is_safe_id(document["id"]):
+        raise fail(f"framework id {str(document['id'])[:80]!r} must be {ID_RULE}", "id")
     points = document["points_per_indicator"]
     if not isinstance(points, int) or points < 1:
         raise fail("points_per_indicator must be a positive whole number", "points_per_indicator")
@@ -89,6 +106,8 @@ def parse_framework(document: dict, source: Path) -> Framework:
         if not isinstance(indicator, dict) or not indicator.get("id") or not indicator.get("text"):
             raise fail(f"indicator #{position + 1} needs an id and a text", "indicators", position)
         indicator_id = str(indicator["id"])
+        if not is_safe_id(indicator["id"]):
+            raise fail(f"indicator #{position + 1}: id {indicator_id[:80]!r} must be {ID_RULE}", "indicators", position, "id")
         if indicator_id in seen:
             raise fail(f"indicator id {indicator_id} appears twice", "indicators", position)
         seen.add(indicator_id)
@@ -152,7 +171,7 @@ def check_evidence_rule(evidence: dict, points: int, fail) -> None:
 
 def line_of(text: str, where: tuple) -> int | None:
     """1-based line of the YAML node at `where` (keys and list positions), as far as it exists."""
-    node = yaml.compose(text)
+    node = compose_yaml(text)
     line = node.start_mark.line + 1 if node else None
     for step in where:
         if isinstance(node, yaml.MappingNode):
@@ -173,9 +192,12 @@ def load_frameworks(directory: Path) -> tuple[list[Framework], list[str]]:
     frameworks: list[Framework] = []
     problems: list[str] = []
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
-        text = path.read_text(encoding="utf-8")
         try:
-            framework = parse_framework(yaml.safe_load(text), path)
+            text = yaml_text(path)
+            framework = parse_framework(parse_yaml(text), path)
+        except YamlRefused as error:
+            problems.append(f"{path}: {error}")
+            continue
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             problems.append(f"{path}: line {mark.line + 1 if mark else '?'}: not valid YAML: {getattr(error, 'problem', error)}")

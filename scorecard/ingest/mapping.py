@@ -20,6 +20,7 @@ from typing import Protocol
 import pandas as pd
 import yaml
 
+from scorecard.bounded_yaml import YamlRefused, load_yaml
 from scorecard.ingest.normalise import label_key, trim
 from scorecard.ingest.read import Export
 from scorecard.kinds import KINDS, Kind
@@ -124,15 +125,20 @@ def parse_mapping(document: object, path: Path) -> Mapping:
     )
 
 
+def load_mapping_file(path: Path) -> Mapping:
+    """One mapping file, read within the YAML limits (scorecard/limits.py)."""
+    try:
+        document = load_yaml(path)
+    except YamlRefused as error:
+        raise MappingError(f"{path}: {error}") from None
+    except yaml.YAMLError as error:
+        raise MappingError(f"{path}: not valid YAML: {error}") from None
+    return parse_mapping(document, path)
+
+
 def load_mappings(directory: Path) -> list[Mapping]:
-    mappings = []
-    for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")) if directory.is_dir() else []:
-        try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            raise MappingError(f"{path}: not valid YAML: {error}") from None
-        mappings.append(parse_mapping(document, path))
-    return mappings
+    paths = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")) if directory.is_dir() else []
+    return [load_mapping_file(path) for path in paths]
 
 
 def mapping_for(file_path: str, kind: str, mappings: list[Mapping]) -> Mapping | None:

@@ -8,7 +8,8 @@ converted: validation sees every value as it was written.
 
 CSV: UTF-8 (with or without BOM) or cp1252 (transcoded to UTF-8 in streaming chunks first: no
 DuckDB extension can be downloaded here); comma, semicolon or tab; CRLF, LF or CR line ends.
-XLSX: the first worksheet. Every limit below is named in the message of the file it rejects.
+XLSX: the first worksheet. A file over a limit of scorecard/limits.py is rejected whole, the limit
+named in the reason; the run goes on.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import itertools
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +45,16 @@ from scorecard.ingest.normalise import sql_trim
 from scorecard.ingest.packs import is_pack, read_pack
 from scorecard.ingest.personal import is_personal
 from scorecard.ingest.postcodes import lsoa_for
+from scorecard.limits import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROW_BYTES,
+    MAX_ROWS,
+    MAX_XLSX_BYTES,
+    MAX_XLSX_COMPRESSION_RATIO,
+    MAX_XLSX_UNCOMPRESSED_BYTES,
+    byte_size,
+)
 from scorecard.packs import PackError
 from scorecard.warehouse.sql_text import quote_literal
 
@@ -53,19 +65,19 @@ DELIMITERS = (",", ";", "\t")
 HEAD_RECORDS = 3  # records looked at to recognise the layout
 HEAD_LINES = 200  # lines those records may span (question texts can hold line breaks)
 
-# Limits. A file over one is rejected whole, with the limit named; the run goes on.
-MAX_ROW_BYTES = 1 << 20  # one CSV row (all its cells together)
-MAX_COLUMNS = 2_000  # columns of one export
-MAX_XLSX_BYTES = 100 << 20  # an .xlsx file as stored (compressed)
 XLSX_CHUNK_ROWS = 10_000  # rows of a worksheet held in memory at once
 READ_CHUNK_BYTES = 1 << 20  # bytes read at once when checking or transcoding text
-csv.field_size_limit(MAX_ROW_BYTES)  # the csv module's own limit (128 KiB) would reject rows ours accepts
 UTF8_BOM = b"\xef\xbb\xbf"
 NUL = b"\x00"
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read as a table at all (the whole file is rejected)."""
+    """The file cannot be read as a table at all (the whole file is rejected). `header_lines`: the
+    lines of its header, where known, so its other lines can be accounted for (data_lines)."""
+
+    def __init__(self, reason: str, header_lines: int = 1):
+        super().__init__(reason)
+        self.header_lines = header_lines
 
 
 @dataclass
@@ -141,6 +153,26 @@ def chunks(path: Path, start: int = 0) -> Iterator[bytes]:
         yield from iter(lambda: handle.read(READ_CHUNK_BYTES), b"")
 
 
+def physical_lines(path: Path) -> int:
+    """Lines in the file, whatever its line ends (LF, CRLF, CR) and bytes: counted in chunks."""
+    lines, ends_with_cr, last = 0, False, b""
+    for chunk in chunks(path):
+        lines += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n") - (ends_with_cr and chunk.startswith(b"\n"))
+        ends_with_cr, last = chunk.endswith(b"\r"), chunk[-1:]
+    return lines + (last not in (b"", b"\n", b"\r"))  # a last line without a line end
+
+
+def data_lines(path: Path, refused: UnreadableFile) -> int:
+    """The lines of a text file refused before its rows could be read, its header's lines left out:
+    what the load log counts as read (and refused) for it. Workbooks have no lines: 0."""
+    if path.suffix.lower() not in CSV_SUFFIXES:
+        return 0
+    try:
+        return max(physical_lines(path) - refused.header_lines, 0)
+    except OSError:  # gone since: nothing left to count
+        return 0
+
+
 def text_encoding(path: Path) -> tuple[str, bool]:
     """The whole file's encoding, checked in streaming chunks — 'utf-8-sig', 'utf-8' or 'cp1252' —
     and whether it holds a carriage return (CRLF or CR line ends)."""
@@ -187,7 +219,8 @@ def normalised_body(path: Path, encoding: str, header_lines: int, target: Path) 
 
 def head_text(path: Path, encoding: str) -> str:
     """The start of the file as text: enough for the header records, cut at a line end."""
-    limit = HEAD_RECORDS * MAX_ROW_BYTES
+    row_limit = MAX_ROW_BYTES.value()
+    limit = HEAD_RECORDS * row_limit
     with open(path, "rb") as handle:
         data = handle.read(limit + 1)
     if data.startswith(UTF8_BOM):
@@ -196,7 +229,7 @@ def head_text(path: Path, encoding: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(data) > limit:
         if "\n" not in text:
-            raise UnreadableFile(f"the header row is longer than the row size limit ({MAX_ROW_BYTES:,} bytes)")
+            raise UnreadableFile(f"the header row is longer than {MAX_ROW_BYTES.named(row_limit)}")
         text = text[: text.rindex("\n") + 1]
     return text
 
@@ -219,6 +252,7 @@ def split_head(text: str, delimiter: str, records: int) -> tuple[list[list[str]]
     and how many lines they took."""
     lines = text.split("\n", HEAD_LINES)[:HEAD_LINES]
     used = 0
+    csv.field_size_limit(MAX_ROW_BYTES.value())  # the csv module's own limit (128 KiB) would reject cells ours accepts
 
     def feed() -> Iterator[str]:
         nonlocal used
@@ -236,9 +270,7 @@ def split_head(text: str, delimiter: str, records: int) -> tuple[list[list[str]]
             head.append(record)
     except csv.Error as error:
         if "field larger than field limit" in str(error):
-            raise UnreadableFile(
-                f"a value in the first {records} rows is longer than the row size limit ({MAX_ROW_BYTES:,} bytes)"
-            ) from None
+            raise UnreadableFile(f"a value in the first {records} rows is longer than {MAX_ROW_BYTES.named()}") from None
         raise UnreadableFile(f"the header rows are not well-formed CSV ({error})") from None
     return head, used
 
@@ -250,7 +282,7 @@ def csv_error_reason(error: duckdb.Error, width: int) -> str:
     line = re.search(r"CSV Error on Line: (\d+)", message)
     where = f" (line {line.group(1)})" if line else ""
     if "Maximum line size" in message or "max_line_size" in message:
-        return f"a row is longer than the row size limit ({MAX_ROW_BYTES:,} bytes){where}"
+        return f"a row{where} is longer than {MAX_ROW_BYTES.named()}"
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", message)
     if found and int(found.group(2)) > width:
         return f"a data row has more cells than the header's {width}{where}"
@@ -259,13 +291,23 @@ def csv_error_reason(error: duckdb.Error, width: int) -> str:
     return f"not a well-formed CSV file{where}"
 
 
+def check_columns(width: int) -> None:
+    limit = MAX_COLUMNS.value()
+    if width > limit:
+        raise UnreadableFile(f"{width:,} columns: over {MAX_COLUMNS.named(limit)}")
+
+
+def too_many_rows(limit: int, header_lines: int = 1) -> UnreadableFile:
+    return UnreadableFile(f"more than {limit:,} data rows: over {MAX_ROWS.named(limit)}", header_lines)
+
+
 def csv_source(path: Path, delimiter: str, header_rows: int, width: int, *, null_padding: bool) -> str:
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     return (
         f"read_csv({quote_literal(str(path))}, auto_detect = false, header = false, skip = {header_rows}, "
         f"delim = {quote_literal(delimiter)}, quote = '\"', escape = '\"', strict_mode = true, "
         f"null_padding = {str(null_padding).lower()}, parallel = {str(not null_padding).lower()}, "
-        f"max_line_size = {MAX_ROW_BYTES}, columns = {{{columns}}})"
+        f"max_line_size = {MAX_ROW_BYTES.value()}, columns = {{{columns}}})"
     )
 
 
@@ -326,20 +368,26 @@ def land_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, scratch: Pa
     delimiter = sniff_delimiter(header_line)
     layout = detect_layout(split_head(text, delimiter, HEAD_RECORDS)[0])
     width = len(layout.columns) - (layout.tool == "google_forms")  # the derived id is not in the file
-    if width > MAX_COLUMNS:
-        raise UnreadableFile(f"{width:,} columns: over the limit of {MAX_COLUMNS:,} columns per export")
+    check_columns(width)
     header_lines = split_head(text, delimiter, layout.header_rows)[1]
     positions, dropped, postcode = kept_columns(layout, options)
+    max_rows = MAX_ROWS.value()
     with body_file(path, encoding, carriage_return, layout.header_rows, header_lines, scratch) as (source, skip):
         for null_padding in (False, True):  # short rows are padded, at the cost of a single-threaded read
             body = csv_source(source, delimiter, skip, width, null_padding=null_padding)
             try:
-                con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_body AS SELECT {body_select(positions, postcode)} FROM {body}")
+                # One row past the limit is enough to know the file is over it: the parse stops there.
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {table}_body AS SELECT {body_select(positions, postcode)} FROM {body} LIMIT {max_rows + 1}"
+                )
                 break
             except duckdb.Error as error:
                 short = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", str(error))
                 if null_padding or not short or int(short.group(2)) > width:
-                    raise UnreadableFile(csv_error_reason(error, width)) from None
+                    raise UnreadableFile(csv_error_reason(error, width), header_lines) from None
+    counted = con.execute(f"SELECT count(*) FROM {table}_body").fetchone()
+    if counted and counted[0] > max_rows:
+        raise too_many_rows(max_rows, header_lines)
     names = [layout.columns[i].name for i in positions]
     return finish_landing(con, Landed(table, layout, names, encoding, delimiter, 0, dropped), options)
 
@@ -366,9 +414,6 @@ def body_file(
 def land_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str, options: ReadOptions) -> Landed:
     from openpyxl import load_workbook
 
-    size = path.stat().st_size
-    if size > MAX_XLSX_BYTES:
-        raise UnreadableFile(f"{size:,} bytes: over the limit of {MAX_XLSX_BYTES:,} bytes per .xlsx file")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a damaged workbook
@@ -380,9 +425,7 @@ def land_xlsx(con: duckdb.DuckDBPyConnection, path: Path, table: str, options: R
         head = [row for _, row in zip(range(HEAD_RECORDS), rows, strict=False)]
         if not head:
             raise UnreadableFile("the first worksheet is empty (no header row)")
-        widest = max(len(row) for row in head)
-        if widest > MAX_COLUMNS:
-            raise UnreadableFile(f"a row of {widest:,} cells: over the limit of {MAX_COLUMNS:,} columns per export")
+        check_columns(max(len(row) for row in head))
         layout = detect_layout([[cell_text(value) for value in row] for row in head])
         width = len(layout.columns) - (layout.tool == "google_forms")
         positions, dropped, postcode = kept_columns(layout, options)
@@ -407,10 +450,36 @@ def cell_text(value: object) -> str:
     return "" if pd.isna(text) else str(text)
 
 
+def check_workbook_size(path: Path) -> None:
+    """An .xlsx within the limits on its size as stored, as unpacked (the sum of its zip members'
+    declared sizes, which Python's zipfile never reads past) and on the ratio of the two."""
+    size = path.stat().st_size
+    if size > (limit := MAX_XLSX_BYTES.value()):
+        raise UnreadableFile(f"{byte_size(size)}: larger than {MAX_XLSX_BYTES.named(limit)}")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except zipfile.BadZipFile:
+        raise UnreadableFile("not a readable .xlsx workbook (not a zip archive)") from None
+    if unpacked > (limit := MAX_XLSX_UNCOMPRESSED_BYTES.value()):
+        raise UnreadableFile(f"unpacks to {byte_size(unpacked)}: larger than {MAX_XLSX_UNCOMPRESSED_BYTES.named(limit)}")
+    ratio = unpacked // max(size, 1)
+    if ratio > (limit := MAX_XLSX_COMPRESSION_RATIO.value()):
+        raise UnreadableFile(f"compressed {ratio:,} to 1: over {MAX_XLSX_COMPRESSION_RATIO.named(limit)} (a zip bomb, or padding)")
+
+
 def worksheet_chunks(first: list[tuple], rest: Iterator[tuple], width: int) -> Iterator[list[tuple]]:
-    """Rows in chunks of XLSX_CHUNK_ROWS, each cut or padded to the header's width."""
+    """Rows in chunks of XLSX_CHUNK_ROWS, each cut or padded to the header's width, within the
+    limits on rows and on a row's size."""
     chunk: list[tuple] = []
-    for row in itertools.chain(first, rest):
+    max_rows, max_row_bytes = MAX_ROWS.value(), MAX_ROW_BYTES.value()
+    for number, row in enumerate(itertools.chain(first, rest), 1):
+        if number > max_rows:
+            raise too_many_rows(max_rows)
+        if sum(len(value) for value in row if isinstance(value, str)) * 4 > max_row_bytes:  # 4: the most bytes a character takes
+            size = sum(len(value.encode("utf-8")) for value in row if isinstance(value, str))
+            if size > max_row_bytes:
+                raise UnreadableFile(f"data row {number}: {byte_size(size)}, longer than {MAX_ROW_BYTES.named(max_row_bytes)}")
         chunk.append(tuple(row[:width]) + (None,) * (width - len(row)))
         if len(chunk) >= XLSX_CHUNK_ROWS:
             yield chunk
@@ -493,6 +562,11 @@ def land(con: duckdb.DuckDBPyConnection, path: Path, table: str, scratch: Path, 
     UnreadableFile, with a plain reason, for a file that cannot be read as a table at all."""
     options = options or ReadOptions()
     suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if size > (limit := MAX_FILE_BYTES.value()):
+        raise UnreadableFile(f"{byte_size(size)}: larger than {MAX_FILE_BYTES.named(limit)}")
+    if suffix in XLSX_SUFFIXES:
+        check_workbook_size(path)  # before openpyxl reads any of it (its shared strings are read whole)
     try:
         if suffix in XLSX_SUFFIXES and is_pack(path):
             return land_pack(con, path, table)

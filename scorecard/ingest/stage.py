@@ -27,7 +27,7 @@ from scorecard.ingest.mapping import (
     translate_values,
     translates,
 )
-from scorecard.ingest.read import Landed, ReadOptions, UnreadableFile, land
+from scorecard.ingest.read import Landed, ReadOptions, UnreadableFile, data_lines, land
 from scorecard.kinds import Kind, get_kind
 from scorecard.warehouse.sql_text import distinct_values, quote_literal, temp_table_from
 
@@ -99,7 +99,8 @@ def stage_file(source: SourceFile, file_id: int, mappings: list[Mapping], scratc
         try:
             landed = land(con, source.path, "landing", scratch, options)
         except UnreadableFile as error:
-            staged.status, staged.message = "rejected", str(error)
+            # Its rows could not be told apart, so its lines are what the load log counts as read (and refused).
+            staged.status, staged.message, staged.rows_read = "rejected", str(error), data_lines(source.path, error)
             return staged
         except OSError as error:  # vanished, unreadable or changed under us: the next run tries again
             staged.status, staged.message = "rejected", f"could not be read: {error.strerror or type(error).__name__}"
