@@ -21,11 +21,13 @@ import pandas as pd
 import pytest
 
 from scorecard.ingest import rules as rules_module
+from scorecard.ingest.personal import PERSONAL_VALUE_PATTERN
 from scorecard.ingest.rules import (
     COLUMN_TO_EXIST,
     COMPOUND_UNIQUE,
     IN_SET,
     MATCH_REGEX,
+    NOT_MATCH_REGEX,
     NOT_NULL,
     PAIR_IN_SET,
     Rule,
@@ -52,6 +54,7 @@ FRAMEWORK_INDICATORS = {
 PARAMETERS: dict[str, Any] = {
     "area_codes": AREA_CODES,
     "entity_code_pattern": entity_code_pattern(AREA_CODES),
+    "personal_data_pattern": PERSONAL_VALUE_PATTERN,
     "lsoa_codes": ["E01000001", "E01012345", "E01033768"],
     "frameworks": list(FRAMEWORK_INDICATORS),
     "framework_indicators": [[framework, indicator] for framework, ids in FRAMEWORK_INDICATORS.items() for indicator in ids],
@@ -182,6 +185,15 @@ EDGE_VALUES = [
     "r1",
     "R1 ",
     "x\ny",
+    # personal data, alone and inside other text; and near misses
+    "x; dave.pd@example.com (tel 07700 900123)",
+    "+44 (0)20 7946 0000",
+    "BS1 5TH",
+    "192.168.0.1",
+    "fe80::1",
+    "E06000023",
+    "12:30:00",
+    "R_3PzYXzSIQzNnL8d",
 ]
 NULLS_PER_COLUMN = 8
 
@@ -239,10 +251,13 @@ def build_frames(kind: str) -> dict[str, pd.DataFrame]:
             values: list[str | None] = [*EDGE_VALUES, *([None] * NULLS_PER_COLUMN), *fill]
             rng.shuffle(values)
             data[column] = values[:length]
-        frame = pd.DataFrame(data, dtype="str")
-        frame.iloc[0] = None  # an entirely empty row first
-        frame.iloc[-1, 1:] = None  # and a row with only its first column
-        return frame
+        empty = {column: None for column in columns}
+        only_first = {**empty, columns[0]: data[columns[0]][0]}
+        # an entirely empty row first, and a row with only its first column last (added: every edge value stays)
+        return pd.concat(
+            [pd.DataFrame([empty], dtype="str"), pd.DataFrame(data, dtype="str"), pd.DataFrame([only_first], dtype="str")],
+            ignore_index=True,
+        )
 
     def with_rows(frame: pd.DataFrame, rows: list[dict[str, str | None]]) -> pd.DataFrame:
         return pd.concat([frame, pd.DataFrame(rows, columns=columns, dtype="str")], ignore_index=True)
@@ -409,7 +424,7 @@ def test_fixtures_exercise_every_rule_and_parameter(fixtures):
             assert 0 < unexpected < element, f"{kind} rule {position} ({rule.type} on {rule.column}) is not exercised"
     assert used_parameters == set(PARAMETERS)
     used_types = {rule.type for kind in KINDS for rule in kind_rules(kind)}
-    assert used_types == {COLUMN_TO_EXIST, NOT_NULL, IN_SET, MATCH_REGEX, COMPOUND_UNIQUE, PAIR_IN_SET}
+    assert used_types == {COLUMN_TO_EXIST, NOT_NULL, IN_SET, MATCH_REGEX, NOT_MATCH_REGEX, COMPOUND_UNIQUE, PAIR_IN_SET}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -537,7 +552,7 @@ def test_missing_column_is_a_table_level_failure(fixtures, gx_runner):
     gx_failed = [p for p, outcome in enumerate(outcomes) if rules[p].table_level and not outcome.success]
     crashed = [p for p, outcome in enumerate(outcomes) if raised(outcome)]
     assert gx_failed == [p for p, rule in enumerate(rules) if rule.type == COLUMN_TO_EXIST and rule.column == "influence"]
-    assert crashed == [p for p, rule in enumerate(rules) if rule.type == IN_SET and rule.column == "influence"]
+    assert crashed == [p for p, rule in enumerate(rules) if rule.type in (IN_SET, NOT_MATCH_REGEX) and rule.column == "influence"]
 
     con = duckdb.connect()
     load_table(con, "staged", {"f": frame}, "missing")

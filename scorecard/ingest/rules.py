@@ -26,6 +26,9 @@ Semantics, as GX 1.24.1 implements them for pandas (site-packages/great_expectat
   environment has no pyarrow, so pandas never hands the pattern to RE2). `$` also matches before
   a final "\\n", lookahead works, `[0-9]` is ASCII only. DuckDB's RE2 differs, so each distinct
   non-null value is tested once with Python `re` and the failing values are joined back.
+* not_match_regex is `~column.astype(str).str.contains(regex)` (column_map_metrics/
+  column_values_not_match_regex.py): the same test, the other way round — a value fails when
+  `re.search` finds the pattern in it.
 * expect_compound_columns_to_be_unique with ignore_row_if any_value_is_missing: rows with any
   null key are dropped (execution_engine/pandas_execution_engine.py, get_domain_records), then
   `~df[column_list].duplicated(keep=False)` (multicolumn_map_metrics/compound_columns_unique.py):
@@ -59,6 +62,7 @@ COLUMN_TO_EXIST = "expect_column_to_exist"
 NOT_NULL = "expect_column_values_to_not_be_null"
 IN_SET = "expect_column_values_to_be_in_set"
 MATCH_REGEX = "expect_column_values_to_match_regex"
+NOT_MATCH_REGEX = "expect_column_values_to_not_match_regex"
 COMPOUND_UNIQUE = "expect_compound_columns_to_be_unique"
 PAIR_IN_SET = "expect_column_pair_values_to_be_in_set"
 
@@ -68,6 +72,7 @@ KWARGS: dict[str, frozenset[str]] = {
     NOT_NULL: frozenset({"column"}),
     IN_SET: frozenset({"column", "value_set"}),
     MATCH_REGEX: frozenset({"column", "regex"}),
+    NOT_MATCH_REGEX: frozenset({"column", "regex"}),
     COMPOUND_UNIQUE: frozenset({"column_list", "ignore_row_if"}),
     PAIR_IN_SET: frozenset({"column_A", "column_B", "value_pairs_set", "ignore_row_if"}),
 }
@@ -94,7 +99,7 @@ class Rule:
     columns: tuple[str, ...]  # columns the rule reads (column_A, column_B for pairs)
     values: tuple[str, ...] = ()  # expect_column_values_to_be_in_set: the allowed values
     pairs: tuple[tuple[str, str], ...] = ()  # expect_column_pair_values_to_be_in_set: allowed pairs
-    regex: str | None = None  # expect_column_values_to_match_regex
+    regex: str | None = None  # expect_column_values_to_match_regex / _not_match_regex
 
     @property
     def table_level(self) -> bool:
@@ -204,7 +209,7 @@ def _load_rule(suite_path: Path, index: int, expectation: object, parameters: Ma
             # Nulls are filtered out before isin runs, so a null member changes nothing.
             values = tuple(dict.fromkeys(item for item in items if item is not None))
             kwargs["value_set"] = items
-        elif kind == MATCH_REGEX:
+        elif kind in (MATCH_REGEX, NOT_MATCH_REGEX):
             regex = text("regex")
             try:
                 re.compile(regex)
@@ -292,22 +297,23 @@ def _check_table(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]) 
 
 
 def _regex_failures(con: duckdb.DuckDBPyConnection, source: str, rules: list[Rule]) -> dict[int, list[str]]:
-    """Rule position → the distinct non-null values of its column that Python `re.search` rejects.
+    """Rule position → the distinct non-null values of its column that fail it: for match_regex,
+    those Python `re.search` finds no match in; for not_match_regex, those it finds one in.
 
     Each column is read once, as distinct values in batches, whatever the number of rows."""
     by_column: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
     for position, rule in enumerate(rules):
-        if rule.type == MATCH_REGEX and rule.regex is not None:
-            by_column.setdefault(rule.columns[0], []).append((position, re.compile(rule.regex)))
-    failing: dict[int, list[str]] = {position: [] for patterns in by_column.values() for position, _ in patterns}
+        if rule.type in (MATCH_REGEX, NOT_MATCH_REGEX) and rule.regex is not None:
+            by_column.setdefault(rule.columns[0], []).append((position, re.compile(rule.regex), rule.type == NOT_MATCH_REGEX))
+    failing: dict[int, list[str]] = {position: [] for patterns in by_column.values() for position, _, _ in patterns}
     for column, patterns in by_column.items():
         name = quote_identifier(column)
         result = con.execute(f"SELECT DISTINCT {name} FROM {source} WHERE {name} IS NOT NULL")
         while batch := result.fetchmany(REGEX_BATCH):
             values = [row[0] for row in batch]
-            for position, pattern in patterns:
+            for position, pattern, fails_on_match in patterns:
                 search = pattern.search
-                failing[position].extend([value for value in values if search(value) is None])
+                failing[position].extend([value for value in values if (search(value) is not None) is fails_on_match])
     return failing
 
 
@@ -336,7 +342,7 @@ def _branch(position: int, rule: Rule, source: str, regex_failures: dict[int, li
             return f"{head} WHERE t.{column} IS NOT NULL{outside}"
         params[f"v{position:d}"] = list(rule.values)
         return f"{head} ANTI JOIN (SELECT unnest($v{position:d}::VARCHAR[]) AS v) AS s ON t.{column} = s.v WHERE t.{column} IS NOT NULL"
-    if rule.type == MATCH_REGEX:
+    if rule.type in (MATCH_REGEX, NOT_MATCH_REGEX):
         failing = regex_failures.get(position) or []
         if not failing:
             return None
@@ -399,7 +405,7 @@ def find_failures(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule],
 def _missing_condition(rule: Rule) -> str | None:
     """SQL for the rows GX counts as missing for `rule` (element_count − its nonnull/filtered count)."""
     columns = [quote_identifier(column) for column in dict.fromkeys(rule.columns)]
-    if rule.type in (IN_SET, MATCH_REGEX):
+    if rule.type in (IN_SET, MATCH_REGEX, NOT_MATCH_REGEX):
         return f"{columns[0]} IS NULL"
     if rule.type in (COMPOUND_UNIQUE, PAIR_IN_SET):  # any/either value is missing → row ignored
         return " OR ".join(f"{column} IS NULL" for column in columns)

@@ -22,6 +22,7 @@ import pandas as pd
 
 from scorecard.frameworks import Framework, framework_indicator_pairs
 from scorecard.ingest.normalise import NORMALISERS, SQL_NORMALISERS
+from scorecard.ingest.personal import PERSONAL_VALUE_PATTERN, masked_sql
 from scorecard.ingest.rules import Rule, find_failures, load_rules, rule_statistics, suite_result, table_failures
 from scorecard.kinds import Kind
 from scorecard.paths import EXPECTATIONS_DIR
@@ -38,6 +39,7 @@ def suite_parameters(area_codes: list[str], frameworks: list[Framework], lsoa_co
         "area_codes": sorted(area_codes),
         "entity_code_pattern": entity_code_pattern(area_codes),
         "lsoa_codes": sorted(lsoa_codes),
+        "personal_data_pattern": PERSONAL_VALUE_PATTERN,
         "frameworks": [framework.id for framework in frameworks],
         "framework_indicators": framework_indicator_pairs(frameworks),
     }
@@ -147,8 +149,9 @@ def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]
     if missing:  # mapping gives every template column (absent optional ones empty): the suite and kinds.py disagree
         raise RuntimeError(f"the {kind.name} suite expects columns the template lacks: {[rules[i].column for i in missing]}")
     find_rule_failures(con, rules)
-    # Each reason quotes the value as written, where the rule is about one column.
-    written = " ".join(f"WHEN {quote_literal(column)} THEN b.{column}" for column in kind.columns)
+    # Each reason quotes the value as written, where the rule is about one column — masked where it
+    # looks like personal data.
+    written = " ".join(f"WHEN {quote_literal(column)} THEN {masked_sql(f'b.{column}')}" for column in kind.columns)
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE {VERDICTS} AS
@@ -168,8 +171,9 @@ def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]
 
 
 def quarantine_select(kind: Kind) -> str:
-    """SQL: every quarantined row of the batch with its reasons and its values as written."""
-    record = ", ".join(f"{quote_literal(column)}, b.{column}" for column in kind.columns)
+    """SQL: every quarantined row of the batch with its reasons and its values as written (masked
+    where they look like personal data)."""
+    record = ", ".join(f"{quote_literal(column)}, {masked_sql(f'b.{column}')}" for column in kind.columns)
     return (
         f"SELECT v.file_id, v.row_number, v.reasons, json_object({record}) AS record "
         f"FROM {VERDICTS} v JOIN {BATCH} b USING (file_id, row_number)"
