@@ -3,8 +3,11 @@ one writer at a time, crash safety, and the Dask task runner."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -12,7 +15,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import duckdb
@@ -31,12 +36,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+AUTH_STRING = "scorecard:" + secrets.token_urlsafe(16)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A real, long-lived Prefect server on loopback (what schedules need)."""
+    """A real, long-lived Prefect server on loopback (what schedules need), set up as deploy/systemd
+    sets it up: its API needs the auth string, and runs may use the project and the test folders."""
     home = tmp_path_factory.mktemp("prefect-home")
     port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_API_AUTH_STRING": AUTH_STRING,
+        "PREFECT_API_AUTH_STRING": AUTH_STRING,
+        "SCORECARD_ALLOWED_ROOTS": os.pathsep.join([str(PROJECT_ROOT), str(tmp_path_factory.getbasetemp())]),
+    }
     env.pop("PREFECT_API_URL", None)
     process = subprocess.Popen(
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -145,6 +162,56 @@ def test_the_deployment_from_prefect_yaml_runs_on_a_real_server(server, tmp_path
     )
     assert warehouse.exists(), worker.stdout[-3000:] + worker.stderr[-3000:]
     assert runs(warehouse) == [("completed", 16, 0, 4870)]
+
+
+def api_status(server, method: str, path: str, auth: str | None) -> int:
+    request = urllib.request.Request(f"{server['PREFECT_API_URL']}{path}", data=b"{}" if method == "POST" else None, method=method)
+    request.add_header("Content-Type", "application/json")
+    if auth is not None:
+        request.add_header("Authorization", "Basic " + base64.b64encode(auth.encode()).decode())
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_api_starts_no_run_for_a_caller_without_the_auth_string(server):
+    from flows.nightly import server_refuses_anonymous
+
+    start_a_run = f"/deployments/{uuid.uuid4()}/create_flow_run"
+    assert api_status(server, "POST", start_a_run, None) == 401
+    assert api_status(server, "POST", start_a_run, "scorecard:guess") == 401
+    assert api_status(server, "POST", start_a_run, AUTH_STRING) == 404  # past the check: no such deployment
+    assert server_refuses_anonymous(server["PREFECT_API_URL"])
+
+
+def test_a_deployment_run_with_paths_outside_the_allowed_folders_is_refused(server, tmp_path):
+    """Even a caller with the auth string cannot point a run at other folders."""
+    prefect = str(BIN / "prefect")
+    subprocess.run([prefect, "work-pool", "create", "scorecard", "--type", "process"], env=server, capture_output=True)
+    deployed = subprocess.run([prefect, "--no-prompt", "deploy", "--all"], env=server, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    raw, warehouse = fresh_raw(tmp_path), tmp_path / "warehouse" / "scorecard.duckdb"
+    escaping = f"{raw}/{'../' * len(raw.parts)}etc"
+    parameters = json.dumps({"raw_dir": escaping, "warehouse": str(warehouse), "settle_seconds": 0})
+    subprocess.run(
+        [prefect, "deployment", "run", "scorecard-nightly/scorecard-nightly", "--params", parameters],
+        env=server,
+        check=True,
+        capture_output=True,
+    )
+    worker = subprocess.run(
+        [prefect, "worker", "start", "--pool", "scorecard", "--run-once"],
+        env=server,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    said = worker.stdout + worker.stderr
+    assert f"raw_dir {escaping!r} resolves to '/etc', outside the allowed folders" in said, said[-3000:]
+    assert not warehouse.exists()
 
 
 def test_two_runs_at_once_have_one_writer(server, tmp_path):
