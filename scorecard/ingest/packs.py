@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from scorecard.ingest.excel import excel_cell_text
+from scorecard.limits import MAX_ROWS
 from scorecard.packs import AGREEMENT_HEADER, INDICATOR_LIST_ROW, MARKER, META_ROWS, SCORE_HEADER, PackError, checksum
 
 
@@ -38,7 +39,16 @@ def is_pack(path: Path) -> bool:
 
 
 def read_pack(path: Path) -> Pack:
-    workbook = load_workbook(path, data_only=True)
+    """The pack's Scores rows, streamed (a workbook is never loaded whole: read.py has checked its
+    size), within the rows-per-file limit."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return pack_rows(workbook)
+    finally:
+        workbook.close()
+
+
+def pack_rows(workbook: Workbook) -> Pack:
     meta = workbook["Instructions"]
     framework, entity, year, side, stamp = (str(meta[f"B{row}"].value or "").strip() for row in META_ROWS.values())
     ids = str(meta[f"B{INDICATOR_LIST_ROW}"].value or "").split(",")
@@ -50,13 +60,19 @@ def read_pack(path: Path) -> Pack:
     if "Scores" not in workbook.sheetnames:
         raise PackError(f"the Scores sheet is missing (sheets: {', '.join(workbook.sheetnames)}); was it renamed?")
     sheet = workbook["Scores"]
-    header = [str(c.value or "").strip() for c in sheet[1]]
+    sheet.reset_dimensions()  # trust the cells, not the declared size
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(value or "").strip() for value in next(rows, ())]
     expected = AGREEMENT_HEADER if side == "agreed" else SCORE_HEADER
     if header[: len(expected)] != expected:
         raise PackError(f"Scores sheet, row 1: columns were changed (expected {', '.join(expected)})")
     score_at, note_at = expected.index(expected[-2]), expected.index("note")
     records, sheet_rows, seen = [], [], []
-    for number, row in enumerate(sheet.iter_rows(min_row=2, values_only=True), start=2):
+    max_rows = MAX_ROWS.value()
+    for number, cells in enumerate(rows, start=2):
+        if number - 1 > max_rows:
+            raise PackError(f"Scores sheet: more than {max_rows:,} rows: over {MAX_ROWS.named(max_rows)}")
+        row = (*cells, *(None,) * (len(expected) - len(cells)))  # a streamed row ends at its last cell
         indicator = row[0]
         if indicator is None:
             continue
