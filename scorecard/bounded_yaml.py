@@ -29,12 +29,11 @@ class BoundedSafeLoader(yaml.SafeLoader):
         self.max_nodes, self.max_depth = MAX_YAML_NODES.value(), MAX_YAML_DEPTH.value()
         self.expanded_nodes = 0  # the whole document's nodes so far, aliases written out
         self.node_sizes: dict[int, int] = {}  # id(node) → its nodes with aliases written out, once composed
-        self.open_sizes: list[int] = []  # per node being composed: its children's sizes so far
+        self.open_sizes: list[int] = []  # per node being composed: its nodes so far, itself included
 
-    def count(self, size: int) -> None:
-        self.expanded_nodes += size
-        if self.open_sizes:
-            self.open_sizes[-1] += size
+    def count(self, nodes: int) -> None:
+        """Add `nodes` to the document's count (a new node: 1; an alias: the nodes it stands for)."""
+        self.expanded_nodes += nodes
         if self.expanded_nodes > self.max_nodes:
             raise YamlRefused(f"more nodes, with aliases written out, than {MAX_YAML_NODES.named(self.max_nodes)}")
 
@@ -46,16 +45,18 @@ class BoundedSafeLoader(yaml.SafeLoader):
             if size is None:
                 raise YamlRefused(f"line {line}: an alias inside the node it refers to (a recursive document)")
             self.count(size)
-            return node
-        if len(self.open_sizes) >= self.max_depth:
-            raise YamlRefused(f"line {line}: nested deeper than {MAX_YAML_DEPTH.named(self.max_depth)}")
-        self.open_sizes.append(0)
-        try:
-            node = super().compose_node(parent, index)
-        finally:
-            children = self.open_sizes.pop()
-        self.node_sizes[id(node)] = children + 1
-        self.count(children + 1)
+        else:
+            if len(self.open_sizes) >= self.max_depth:
+                raise YamlRefused(f"line {line}: nested deeper than {MAX_YAML_DEPTH.named(self.max_depth)}")
+            self.count(1)
+            self.open_sizes.append(1)
+            try:
+                node = super().compose_node(parent, index)
+            finally:
+                size = self.open_sizes.pop()
+            self.node_sizes[id(node)] = size
+        if self.open_sizes:
+            self.open_sizes[-1] += size
         return node
 
 

@@ -88,3 +88,40 @@ def test_a_user_can_add_a_framework_file(tmp_path):
         yaml.safe_dump({"id": "mine", "name": "Mine", "points_per_indicator": 2, "indicators": [{"id": "M1", "text": "One"}]})
     )
     assert [f.id for f in load_frameworks(tmp_path)[0]] == ["mine"]
+
+
+@pytest.mark.parametrize("bad_id", ["../../../../tmp/x/TRAV", "/abs", "a/b", "", "a..b", ".hidden", "x" * 65, "tab\there", True])
+def test_a_framework_id_outside_the_safe_characters_refuses_the_file(tmp_path, bad_id):
+    document = {"id": bad_id, "name": "X", "points_per_indicator": 3, "indicators": [{"id": "A1", "text": "a"}]}
+    (tmp_path / "evil.yaml").write_text(yaml.safe_dump(document))
+    frameworks, problems = load_frameworks(tmp_path)
+    assert frameworks == []
+    assert problems[0].startswith(f"{tmp_path / 'evil.yaml'}: line 1: framework id ")
+    assert "must be a letter or digit, then up to 63 letters, digits, '_', '.' or '-', without '..'" in problems[0]
+
+
+@pytest.mark.parametrize("bad_id", ["../TS01", "TS/01", "a..b", "-A"])
+def test_an_indicator_id_outside_the_safe_characters_refuses_the_file_with_its_line(tmp_path, bad_id):
+    document = {
+        "id": "fine",
+        "name": "X",
+        "points_per_indicator": 3,
+        "indicators": [{"id": "A1", "text": "a"}, {"id": bad_id, "text": "b"}],
+    }
+    (tmp_path / "evil.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    frameworks, problems = load_frameworks(tmp_path)
+    assert frameworks == [] and problems == [
+        f"{tmp_path / 'evil.yaml'}: line 7: indicator #2: id {bad_id!r} must be a letter or digit, then up to 63 letters, digits, "
+        "'_', '.' or '-', without '..'"
+    ]
+
+
+def test_safe_ids_of_every_allowed_shape_load(tmp_path):
+    document = {
+        "id": "v2.0_Compact-x",
+        "name": "X",
+        "points_per_indicator": 3,
+        "indicators": [{"id": 7, "text": "a"}, {"id": "TS.1-b_c", "text": "b"}],
+    }
+    (tmp_path / "fine.yaml").write_text(yaml.safe_dump(document))
+    assert [f.indicator_ids for f in load_frameworks(tmp_path)[0]] == [[7, "TS.1-b_c"]]
