@@ -64,7 +64,7 @@ def load_rejected(con: duckdb.DuckDBPyConnection, kind: Kind, rejected: list[Sta
         if file.rejected_rows is None:
             continue  # rejected before any row was read
         con.execute(
-            f"INSERT INTO audit.quarantine BY NAME SELECT ? AS run_id, ? AS file_path, row_number, ? AS kind, reasons, record "
+            f"INSERT INTO audit.quarantine BY NAME SELECT ? AS run_id, ? AS file_path, row_number, ? AS kind, reasons, rules, record "
             f"FROM read_parquet({quote_literal(str(file.rejected_rows))})",
             [run_id, file.file_path, kind.name],
         )
@@ -86,7 +86,7 @@ def load_valid(
         [run_id],
     )
     con.execute(
-        f"INSERT INTO audit.quarantine BY NAME SELECT ? AS run_id, f.file_path, q.row_number, ? AS kind, q.reasons, q.record "
+        f"INSERT INTO audit.quarantine BY NAME SELECT ? AS run_id, f.file_path, q.row_number, ? AS kind, q.reasons, q.rules, q.record "
         f"FROM ({quarantine_select(kind)}) q JOIN load_files f USING (file_id)",
         [run_id, kind.name],
     )

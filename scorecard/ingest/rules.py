@@ -301,7 +301,7 @@ def _regex_failures(con: duckdb.DuckDBPyConnection, source: str, rules: list[Rul
     those Python `re.search` finds no match in; for not_match_regex, those it finds one in.
 
     Each column is read once, as distinct values in batches, whatever the number of rows."""
-    by_column: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+    by_column: dict[str, list[tuple[int, re.Pattern[str], bool]]] = {}  # (position, pattern, fails when found)
     for position, rule in enumerate(rules):
         if rule.type in (MATCH_REGEX, NOT_MATCH_REGEX) and rule.regex is not None:
             by_column.setdefault(rule.columns[0], []).append((position, re.compile(rule.regex), rule.type == NOT_MATCH_REGEX))

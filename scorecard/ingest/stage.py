@@ -27,6 +27,7 @@ from scorecard.ingest.mapping import (
     translate_values,
     translates,
 )
+from scorecard.ingest.personal import masked_sql
 from scorecard.ingest.read import Landed, ReadOptions, UnreadableFile, data_lines, land
 from scorecard.kinds import Kind, get_kind
 from scorecard.warehouse.sql_text import distinct_values, quote_literal, temp_table_from
@@ -48,7 +49,7 @@ class StagedFile:
     tool: str | None = None
     # Parquet: file_id, row_number, excluded, duplicate, row_label and the template's columns as written
     landing: Path | None = None
-    # Parquet: row_number, reasons, record — every row of a file rejected after it was read
+    # Parquet: row_number, reasons, rules, record — every row of a file rejected after it was read
     rejected_rows: Path | None = None
     dropped_columns: list[str] = field(default_factory=list)
     personal_dropped: list[str] = field(default_factory=list)
@@ -145,9 +146,10 @@ def record_json(pairs: list[tuple[str, str]]) -> str:
 
 
 def write_rejected_rows(con: duckdb.DuckDBPyConnection, landed: Landed, kind: Kind, reason: str, target: Path) -> Path:
-    kept = [(name, landed.cell(name)) for name in landed.names if canonical_name(name) in kind.columns]
+    # the rows are kept as written, but never a value that looks like personal data
+    kept = [(name, masked_sql(landed.cell(name))) for name in landed.names if canonical_name(name) in kind.columns]
     con.execute(
-        f"COPY (SELECT row_number, {quote_literal(reason)} AS reasons, {record_json(kept)} AS record "
+        f"COPY (SELECT row_number, {quote_literal(reason)} AS reasons, [{quote_literal(reason)}] AS rules, {record_json(kept)} AS record "
         f"FROM {landed.table}) TO {quote_literal(str(target))} (FORMAT parquet)"
     )
     return target

@@ -129,7 +129,8 @@ def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]
     """Validate the rows of the temp table BATCH (file_id, row_number, excluded, duplicate,
     row_label and the template's columns as written). Leaves CANDIDATES (normalised rows that are
     neither repeats nor non-respondents), FAILURES (one row per failed rule) and VERDICTS
-    (file_id, row_number, reasons: every row to quarantine with every reason)."""
+    (file_id, row_number, reasons: every row to quarantine with every reason; rules: the same
+    reasons without the values they quote)."""
     joins, columns, as_written = [], [], []
     for column in kind.columns:
         domain = kind.domains[column]
@@ -158,13 +159,14 @@ def validate_batch(con: duckdb.DuckDBPyConnection, kind: Kind, rules: list[Rule]
         WITH reasons AS (
             SELECT f.file_id, f.row_number,
                    string_agg(f.reason || coalesce(' (got ''' || (CASE f.column_name {written} END) || ''')', ''), '; '
-                              ORDER BY f.rule) AS reasons
+                              ORDER BY f.rule) AS reasons,
+                   list(f.reason ORDER BY f.rule) AS rules
             FROM {FAILURES} f JOIN {BATCH} b USING (file_id, row_number)
             GROUP BY f.file_id, f.row_number
             UNION ALL
-            SELECT file_id, row_number, excluded FROM {BATCH} WHERE excluded IS NOT NULL
+            SELECT file_id, row_number, excluded, [excluded] FROM {BATCH} WHERE excluded IS NOT NULL
         )
-        SELECT r.file_id, r.row_number, coalesce(b.row_label || ': ', '') || r.reasons AS reasons
+        SELECT r.file_id, r.row_number, coalesce(b.row_label || ': ', '') || r.reasons AS reasons, r.rules
         FROM reasons r JOIN {BATCH} b USING (file_id, row_number)
         """
     )
@@ -175,7 +177,7 @@ def quarantine_select(kind: Kind) -> str:
     where they look like personal data)."""
     record = ", ".join(f"{quote_literal(column)}, {masked_sql(f'b.{column}')}" for column in kind.columns)
     return (
-        f"SELECT v.file_id, v.row_number, v.reasons, json_object({record}) AS record "
+        f"SELECT v.file_id, v.row_number, v.reasons, v.rules, json_object({record}) AS record "
         f"FROM {VERDICTS} v JOIN {BATCH} b USING (file_id, row_number)"
     )
 

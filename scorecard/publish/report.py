@@ -28,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from scorecard.kinds import KINDS
 from scorecard.publish.safe_output import file_name, inside
-from scorecard.warehouse.audit import REASON_RULE
+from scorecard.warehouse.audit import QUARANTINE_RULES
 from scorecard.warehouse.connect import connect
 
 SOURCE = Path(__file__)
@@ -131,8 +131,8 @@ QUERIES = {
         "file_path",
     ),
     "quarantine": Query(
-        f"""SELECT file_path, {REASON_RULE} AS reason, count(*) AS rows
-            FROM (SELECT file_path, unnest(string_split(reasons, '; ')) AS reason FROM audit.quarantine)
+        f"""SELECT file_path, reason, count(*) AS rows
+            FROM (SELECT file_path, unnest({QUARANTINE_RULES}) AS reason FROM audit.quarantine)
             GROUP BY ALL""",
         "file_path, rows DESC, reason",  # the reason breaks ties: the same page every time
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from scorecard.warehouse.audit import REASON_RULE
+from scorecard.warehouse.audit import QUARANTINE_RULES
 from scorecard.warehouse.connect import connect
 
 
@@ -23,8 +23,8 @@ def warehouse_status(path: Path, top: int = 5) -> dict:
             .to_dict("records")
         )
         reasons = con.execute(
-            f"""SELECT {REASON_RULE} AS reason, count(*) AS rows
-               FROM (SELECT unnest(string_split(reasons, '; ')) AS reason FROM audit.quarantine)
+            f"""SELECT reason, count(*) AS rows
+               FROM (SELECT unnest({QUARANTINE_RULES}) AS reason FROM audit.quarantine)
                GROUP BY 1 ORDER BY rows DESC, reason LIMIT ?""",
             [top],
         ).fetchall()

@@ -6,8 +6,9 @@ import datetime as dt
 
 import duckdb
 
-# A quarantine reason without the value it quotes, so one rule on different values counts once.
-REASON_RULE = "regexp_replace(reason, ' \\(got .*\\)$', '')"
+# SQL: a quarantined row's reasons without the values they quote, so one rule on different values
+# counts once and no value reaches a summary. Rows quarantined before `rules` was recorded have none.
+QUARANTINE_RULES = "coalesce(rules, ['quarantined by an earlier version: reasons in audit.quarantine'])"
 
 
 def purge_quarantine(con: duckdb.DuckDBPyConnection, loaded_before: dt.datetime) -> int:

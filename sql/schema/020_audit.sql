@@ -23,9 +23,13 @@ CREATE TABLE IF NOT EXISTS audit.quarantine (
     file_path  VARCHAR NOT NULL,
     row_number INTEGER NOT NULL,   -- 1-based data row in the file (header rows not counted)
     kind       VARCHAR NOT NULL,
-    reasons    VARCHAR NOT NULL,   -- human-readable, '; '-separated
-    record     JSON NOT NULL       -- the row's original values (template columns only)
+    reasons    VARCHAR NOT NULL,   -- human-readable, '; '-separated, each quoting the value it is about
+                                   -- (masked where it looks like personal data)
+    record     JSON NOT NULL,      -- the row's original values (template columns only; personal-looking values masked)
+    rules      VARCHAR[]           -- the same reasons without the values: what summaries count and show
 );
+-- Warehouses published before `rules` existed gain it here (null for their rows).
+ALTER TABLE audit.quarantine ADD COLUMN IF NOT EXISTS rules VARCHAR[];
 
 -- One row per run: when, outcome and totals.
 CREATE TABLE IF NOT EXISTS audit.run_log (
