@@ -26,12 +26,13 @@ from typing import Any, Protocol, TypeVar
 import pandas as pd
 
 from scorecard.frameworks import load_frameworks
+from scorecard.ingest.data_docs import import_great_expectations, write_data_docs
 from scorecard.ingest.discover import Discovery, SourceFile, discover_files, plan_work, printable_name
 from scorecard.ingest.load import LoadResult, load_files
 from scorecard.ingest.mapping import Mapping, load_mappings
 from scorecard.ingest.register import read_register
 from scorecard.ingest.stage import StagedFile, close_scratch, stage_file
-from scorecard.ingest.validate import Validator, import_great_expectations, suite_parameters, write_data_docs
+from scorecard.ingest.validate import Validator, suite_parameters
 from scorecard.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR, SQL_DIR
 from scorecard.publish import report as report_module
 from scorecard.publish.report import TEMPLATES, build_report
@@ -155,6 +156,9 @@ class PublishedWithFailures(RuntimeError):
 
     def __str__(self) -> str:
         return "; ".join(self.outcomes)
+
+    def __repr__(self) -> str:  # what Prefect logs: the outcomes, not the whole summary
+        return f"{type(self).__name__}({str(self)!r})"
 
 
 class AfterPublish:

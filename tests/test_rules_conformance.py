@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from scorecard.ingest import rules as rules_module
+from scorecard.ingest.data_docs import make_context
 from scorecard.ingest.personal import PERSONAL_VALUE_PATTERN
 from scorecard.ingest.rules import (
     COLUMN_TO_EXIST,
@@ -38,7 +39,7 @@ from scorecard.ingest.rules import (
     suite_result,
     table_failures,
 )
-from scorecard.ingest.validate import entity_code_pattern, make_context
+from scorecard.ingest.validate import entity_code_pattern
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

@@ -11,7 +11,6 @@ After a run, Great Expectations writes its Data Docs from each file's rule stati
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ import pandas as pd
 from scorecard.frameworks import Framework, framework_indicator_pairs
 from scorecard.ingest.normalise import NORMALISERS, SQL_NORMALISERS
 from scorecard.ingest.personal import PERSONAL_VALUE_PATTERN, masked_sql
-from scorecard.ingest.rules import Rule, find_failures, load_rules, rule_statistics, suite_result, table_failures
+from scorecard.ingest.rules import Rule, find_failures, load_rules, rule_statistics, table_failures
 from scorecard.kinds import Kind
 from scorecard.paths import EXPECTATIONS_DIR
 from scorecard.warehouse.sql_text import distinct_values, quote_literal, temp_table_from
@@ -223,63 +222,3 @@ def validate_frame(frame: pd.DataFrame, kind: Kind, validator: Validator) -> pd.
         failures = con.execute(f"SELECT row_number, column_name, reason FROM {FAILURES} ORDER BY row_number, rule").df()
         reasons = con.execute(f"SELECT row_number, reasons FROM {VERDICTS} ORDER BY row_number").df()
     return failures.merge(reasons, on="row_number", how="left")
-
-
-def make_context() -> Any:
-    """An in-memory GX context: nothing written to disk, no progress bars, no analytics."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import (
-        DataContextConfig,
-        InMemoryStoreBackendDefaults,
-        ProgressBarsConfig,
-    )
-
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        # The only switch that silences the "Calculating Metrics" bars in GX 1.24.
-        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
-        analytics_enabled=False,
-    )
-    return gx.get_context(project_config=config, mode="ephemeral")
-
-
-def import_great_expectations() -> None:
-    """Import the parts of Great Expectations Data Docs need (~2 s of Python). A run starts this on a
-    background thread while DuckDB reads and loads, so the Data Docs step does not wait for it."""
-    import great_expectations.core.expectation_validation_result
-    import great_expectations.data_context.types.resource_identifiers  # noqa: F401
-
-
-def write_data_docs(validations: list[KindValidation], validator: Validator, site_dir: Path, run_name: str) -> Path:
-    """Great Expectations' Data Docs of the run: one validation result per kind validated, with
-    each expectation's counts over that kind's new files (which files: in the result's meta)."""
-    from great_expectations.core.run_identifier import RunIdentifier
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-        ValidationResultIdentifier,
-    )
-
-    site_dir.mkdir(parents=True, exist_ok=True)
-    context = make_context()
-    context.add_data_docs_site(
-        "scorecard",
-        {
-            "class_name": "SiteBuilder",
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir.resolve())},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "show_how_to_buttons": False,
-        },
-    )
-    run_time = dt.datetime.now(dt.UTC)
-    run_id = RunIdentifier(run_name=run_name, run_time=run_time)
-    for validation in validations:
-        meta = {"run_id": run_id, "validation_time": run_time, "source_files": validation.files}
-        result = suite_result(validator.suite_path(validation.kind), validator.parameters, validation.statistics, meta)
-        key = ValidationResultIdentifier(
-            expectation_suite_identifier=ExpectationSuiteIdentifier(name=result.suite_name),
-            run_id=run_id,
-            batch_identifier=f"{validation.kind}-{len(validation.files)}-files",
-        )
-        context.validation_results_store.set(key, result)
-    context.build_data_docs(site_names=["scorecard"])
-    return site_dir / "index.html"
