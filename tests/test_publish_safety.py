@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import pickle
 from pathlib import Path
 
 import duckdb
@@ -83,6 +84,8 @@ def test_exports_folder_that_is_a_file_says_the_warehouse_was_published(tmp_path
     assert message.startswith(f"published {warehouse} (run {run_id}); Parquet exports not written to {exports}: ")
     assert f"; report rebuilt in {warehouse.parent / 'reports'}" in message
     assert "unchanged" not in message
+    assert repr(failure.value) == f"PublishedWithFailures({message!r})"  # what Prefect logs
+    assert str(pickle.loads(pickle.dumps(failure.value))) == message  # as a Prefect state holds it
     assert fetch(warehouse, "SELECT run_id FROM audit.run_log") == [(run_id,)]
     assert (warehouse.parent / "reports" / "index.html").is_file()
 
