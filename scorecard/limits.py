@@ -69,3 +69,13 @@ MAX_YAML_BYTES = Limit("SCORECARD_MAX_YAML_BYTES", MIB, "YAML file-size limit", 
 # ("billion laughs") expand to billions.
 MAX_YAML_NODES = Limit("SCORECARD_MAX_YAML_NODES", 100_000, "YAML node limit", "nodes")
 MAX_YAML_DEPTH = Limit("SCORECARD_MAX_YAML_DEPTH", 50, "YAML nesting limit", "levels")
+
+# DuckDB's memory for the pipeline's own work; beyond it DuckDB spills to the scratch folder beside
+# the warehouse, so a run's peak memory stays near these whatever the input size.
+STAGE_MEMORY_BYTES = Limit("SCORECARD_STAGE_MEMORY_BYTES", 256 * MIB, "reading memory limit", "bytes")  # all of a run's reads
+LOAD_MEMORY_BYTES = Limit("SCORECARD_LOAD_MEMORY_BYTES", 384 * MIB, "validation and load memory limit", "bytes")
+
+
+def duckdb_memory(limit: Limit) -> str:
+    """The limit as DuckDB's memory_limit setting takes it."""
+    return f"{limit.value()}B"

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from openpyxl import Workbook
 
-from scorecard.ingest.read import MAX_ROW_BYTES
+from scorecard.limits import MAX_ROW_BYTES
 from scorecard.pipeline import RunOptions, run
 
 GOOD = "respondent_id,area_code,survey_year,influence\n1,E06000023,2010,1\n2,E06000023,2010,2\n"
@@ -69,8 +69,8 @@ def test_the_good_files_load_and_the_run_completes(outcome):
 @pytest.mark.parametrize(
     "name, reason",
     [
-        ("ni7/big_cell_in_header_rows.csv", f"longer than the row size limit ({MAX_ROW_BYTES:,} bytes)"),
-        ("ni7/big_cell_later.csv", f"a row is longer than the row size limit ({MAX_ROW_BYTES:,} bytes) (line 12)"),
+        ("ni7/big_cell_in_header_rows.csv", f"longer than {MAX_ROW_BYTES.named()}"),
+        ("ni7/big_cell_later.csv", f"a row (line 12) is longer than {MAX_ROW_BYTES.named()}"),
         ("ni7/binary.csv", "not a text file: a NUL byte"),
         ("ni7/ragged.csv", "a data row has more cells than the header's 4 (line 4)"),
         ("ni7/truncated.xlsx", "not a readable .xlsx workbook"),

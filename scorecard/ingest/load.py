@@ -28,11 +28,9 @@ from scorecard.ingest.validate import (
     validate_batch,
 )
 from scorecard.kinds import KINDS, Kind
+from scorecard.limits import LOAD_MEMORY_BYTES, duckdb_memory
 from scorecard.warehouse.connect import append_rows, connect
 from scorecard.warehouse.sql_text import quote_literal
-
-# DuckDB's memory for loading; beyond it, DuckDB spills to a folder beside the build file.
-LOAD_MEMORY_LIMIT = "384MB"
 
 
 @dataclass
@@ -167,7 +165,7 @@ def load_files(
 ) -> LoadResult:
     """Load the run's staged files into the build warehouse in one transaction."""
     with connect(build) as con:
-        con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+        con.execute(f"SET memory_limit = {quote_literal(duckdb_memory(LOAD_MEMORY_BYTES))}")
         con.execute("BEGIN TRANSACTION")
         result = load_staged(con, staged, skipped, run_id, validator)
         con.execute("COMMIT")

@@ -30,10 +30,9 @@ from scorecard.ingest.mapping import (
 from scorecard.ingest.personal import masked_sql
 from scorecard.ingest.read import Landed, ReadOptions, UnreadableFile, data_lines, land
 from scorecard.kinds import Kind, get_kind
+from scorecard.limits import STAGE_MEMORY_BYTES, duckdb_memory
 from scorecard.warehouse.sql_text import distinct_values, quote_literal, temp_table_from
 
-# DuckDB's memory for all the reads of a run in one process; beyond it, DuckDB spills to the scratch folder.
-STAGE_MEMORY_LIMIT = "256MB"
 CHANGED_WHILE_READ = "the file changed or vanished while it was read; the next run reads it again"
 
 
@@ -66,7 +65,7 @@ def scratch_connection(scratch: Path) -> duckdb.DuckDBPyConnection:
     with _scratch_lock:
         if scratch not in _scratch_databases:
             config: dict[str, str | bool | int | float | list[str]] = {
-                "memory_limit": STAGE_MEMORY_LIMIT,
+                "memory_limit": duckdb_memory(STAGE_MEMORY_BYTES),
                 "temp_directory": str(scratch / "spill"),
             }
             _scratch_databases[scratch] = duckdb.connect(config=config)
