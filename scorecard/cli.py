@@ -235,19 +235,11 @@ def warehouse_missing(command: str, path: Path) -> bool:
 
 def chosen_mapping(args: argparse.Namespace):
     """The mapping for `validate`: --mapping, else the one whose patterns match <kind>/<file name>."""
-    from scorecard.ingest.mapping import load_mappings, mapping_for
+    from scorecard.ingest.mapping import load_mapping_file, load_mappings, mapping_for
 
     if args.mapping:
-        return load_mappings_file(args.mapping)
+        return load_mapping_file(args.mapping)
     return mapping_for(f"{args.kind}/{args.file.name}", args.kind, load_mappings(args.mappings))
-
-
-def load_mappings_file(path: Path):
-    import yaml
-
-    from scorecard.ingest.mapping import parse_mapping
-
-    return parse_mapping(yaml.safe_load(path.read_text(encoding="utf-8")), path)
 
 
 def command_validate(args: argparse.Namespace) -> int:
