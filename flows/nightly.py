@@ -76,12 +76,14 @@ def nightly(
     on_busy: str = "wait",
     busy_timeout_seconds: float = 3600,
     settle_seconds: float = 10,
+    keep_quarantine_days: int = 365,
 ) -> dict:
     """Load new and changed exports from raw_dir, rebuild the marts and publish the warehouse.
 
     One writer at a time: if another run holds the warehouse, wait for it (on_busy="wait", up to
     busy_timeout_seconds) or stop at once with WarehouseBusy (on_busy="exit"). Files modified in the
-    last settle_seconds are left for the next run. Files are read concurrently on the flow's task
+    last settle_seconds are left for the next run. Quarantined records older than keep_quarantine_days
+    (from the run that loaded them) are purged. Files are read concurrently on the flow's task
     runner (threads by default; see flows.runners for Dask); loading has one writer.
 
     A run of the deployment (requested through the Prefect API, whoever asked) is refused unless
@@ -105,6 +107,7 @@ def nightly(
         on_busy=on_busy,
         busy_timeout_seconds=busy_timeout_seconds,
         settle_seconds=settle_seconds,
+        keep_quarantine_days=keep_quarantine_days,
     )
     run_id = flow_run.get_id()
     summary = run(options, run_id=str(run_id) if run_id else None, steps=PrefectSteps())

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave files modified more recently than this for the next run (default: %(default)s)",
     )
     run.add_argument(
+        "--keep-quarantine-days",
+        type=int,
+        default=365,
+        help="keep quarantined records this many days after the run that loaded them, then purge them (default: %(default)s)",
+    )
+    run.add_argument(
         "--runner",
         choices=["threads", "dask"],
         default="threads",
@@ -164,6 +170,8 @@ def print_summary(summary: dict) -> None:
         f"  files: {summary['files_loaded']} loaded, {summary['files_skipped']} skipped (unchanged), {summary['files_rejected']} rejected"
     )
     print(f"  rows:  {summary['rows_loaded']} loaded, {summary['rows_quarantined']} quarantined, {summary['rows_duplicate']} duplicate")
+    if summary.get("quarantine_purged"):
+        print(f"  quarantine: {summary['quarantine_purged']} record(s) past their retention purged")
     for file in summary["files"]:
         if file["status"] == "rejected":
             print(f"  rejected {file['file_path']}: {file['message']}")
@@ -188,6 +196,7 @@ def command_run(args: argparse.Namespace) -> int:
         return 2
     from flows.nightly import nightly
     from flows.runners import task_runner
+    from scorecard.pipeline import PublishedWithFailures
     from scorecard.warehouse.lock import WarehouseBusy
 
     flow = nightly.with_options(task_runner=task_runner(args.runner, args.workers, args.dask_address))
@@ -200,10 +209,14 @@ def command_run(args: argparse.Namespace) -> int:
             on_busy=args.on_busy,
             busy_timeout_seconds=args.busy_timeout,
             settle_seconds=args.settle_seconds,
+            keep_quarantine_days=args.keep_quarantine_days,
         )
     except WarehouseBusy as busy:
         print(f"\nscorecard run did not start: {busy}", file=sys.stderr)
         return 3
+    except PublishedWithFailures as partial:  # published; an output made from it afterwards failed
+        print(f"\nscorecard run published the warehouse, but not all of its outputs: {partial}", file=sys.stderr)
+        return 1
     except Exception as error:  # the pipeline itself failed: say so plainly, non-zero exit
         print(f"\nscorecard run failed: {type(error).__name__}: {error}", file=sys.stderr)
         print("The last published warehouse is unchanged.", file=sys.stderr)
@@ -358,6 +371,7 @@ def unprotected_api(api_url: str) -> str | None:
 
 def command_panel_pack(args: argparse.Namespace) -> int:
     from scorecard.publish.panel_pack import PackError, write_pack
+    from scorecard.publish.safe_output import OutputPathError
 
     if warehouse_missing("panel-pack", args.warehouse):
         return 2
@@ -365,7 +379,7 @@ def command_panel_pack(args: argparse.Namespace) -> int:
     try:
         for side in [args.side] if args.side else ["sector", "public_body"]:
             print(f"wrote {write_pack(args.warehouse, args.framework, args.entity, args.year, side, output)}")
-    except PackError as error:
+    except (PackError, OutputPathError) as error:
         print(f"scorecard panel-pack: {error}", file=sys.stderr)
         return 2
     return 0

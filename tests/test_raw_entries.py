@@ -182,3 +182,29 @@ def test_names_are_shown_with_control_characters_escaped(name, shown):
     printable, problem = printable_name(name)
     assert printable == shown
     assert (problem is None) == (name == shown)
+
+
+def test_the_provider_register_never_opens_a_pipe_or_a_link_out(tmp_path):
+    from scorecard.ingest.register import read_register
+
+    providers = tmp_path / "raw" / "providers"
+    providers.mkdir(parents=True)
+    (providers / "register.csv").write_text(
+        "ukprn,provider_name,provider_type,area_code\n10000001,A College,sixth form college,E06000023\n"
+    )
+    os.mkfifo(providers / "pipe.csv")
+    outside = tmp_path / "outside.csv"
+    outside.write_text("ukprn,provider_name,provider_type,area_code\n10000002,B College,sixth form college,E06000023\n")
+    (providers / "out.csv").symlink_to(outside)
+    result: list = []
+    reader = threading.Thread(target=lambda: result.append(read_register(tmp_path / "raw")), daemon=True)
+    reader.start()
+    reader.join(30)
+    assert result, "reading the register hung"
+    register, problems = result[0]
+    assert register["ukprn"].tolist() == ["10000001"]
+    assert (
+        len(problems) == 2
+        and any(p.startswith("providers/pipe.csv: ") for p in problems)
+        and any(p.startswith("providers/out.csv: ") for p in problems)
+    )

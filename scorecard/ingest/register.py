@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from scorecard.ingest.discover import printable_name, raw_entries
 from scorecard.ingest.mapping import canonical_name
 from scorecard.ingest.normalise import normalise_code, normalise_text
 from scorecard.ingest.read import SUPPORTED_SUFFIXES, read_export
@@ -25,14 +26,23 @@ PROVIDER_TYPES = {
 def read_register(raw_dir: Path) -> tuple[pd.DataFrame, list[str]]:
     """The register rows (text) and a message per file or row that could not be used."""
     frames, problems = [], []
-    for path in sorted(p for p in (raw_dir / "providers").glob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES):
-        frame = read_export(path).frame
+    folder = raw_dir / "providers"
+    # As for survey exports: only regular files inside the folder are opened (a named pipe would block).
+    entries = raw_entries(folder) if folder.is_dir() else []
+    for entry in entries:
+        if "/" in entry.relative or not entry.relative.lower().endswith(tuple(SUPPORTED_SUFFIXES)):
+            continue
+        name, name_problem = printable_name(entry.relative)
+        if entry.problem or name_problem:
+            problems.append(f"providers/{name}: {entry.problem or name_problem}; file not used")
+            continue
+        frame = read_export(entry.path).frame
         frame.columns = [canonical_name(c) for c in frame.columns]
         missing = [c for c in REGISTER_COLUMNS if c not in frame.columns]
         if missing:
-            problems.append(f"providers/{path.name}: missing column(s) {', '.join(missing)}; file not used")
+            problems.append(f"providers/{name}: missing column(s) {', '.join(missing)}; file not used")
             continue
-        frames.append(frame[REGISTER_COLUMNS].assign(source_file=f"providers/{path.name}"))
+        frames.append(frame[REGISTER_COLUMNS].assign(source_file=f"providers/{name}"))
     register = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*REGISTER_COLUMNS, "source_file"], dtype="str")
     register = register.assign(
         ukprn=normalise_code(register["ukprn"]),
