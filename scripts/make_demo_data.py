@@ -470,6 +470,23 @@ POLL_ITEMS = {  # item -> offset from the overall relationship level
     "independence_respected": 0.1,
     "funding_fair": -0.6,
 }
+POLL_COLUMNS = ["respondent_id", "area_code", "survey_year", "side", "partner_body", *POLL_ITEMS]
+LEARNER_COLUMNS = [
+    "respondent_id",
+    "ukprn",
+    "survey_year",
+    "age_band",
+    "home_lsoa",
+    "overall_satisfaction",
+    "recommend",
+    "teaching",
+    "support",
+    "confidence_before",
+    "confidence_now",
+    "skills_before",
+    "skills_now",
+]
+EMPLOYER_COLUMNS = ["respondent_id", "ukprn", "survey_year", "employer_size", "sector", "overall_satisfaction", "recommend"]
 
 
 def poll_responses(rng: np.random.Generator, area: str, year: int) -> pd.DataFrame:
@@ -489,12 +506,11 @@ def poll_responses(rng: np.random.Generator, area: str, year: int) -> pd.DataFra
 def make_poll() -> tuple[list[DemoFile], pd.DataFrame]:
     rng = rng_for("relationship_poll")
     clean = {(a, y): poll_responses(rng, a, y) for (a, y) in POLL_LEVEL}
-    columns = ["respondent_id", "area_code", "survey_year", "side", "partner_body", *POLL_ITEMS]
     files = []
     for year in (2009, 2010):
         frame = pd.concat([f for (a, y), f in clean.items() if y == year], ignore_index=True)
         frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
-        out = frame.assign(respondent_id="", survey_year=frame["survey_year"].astype(str))[columns]
+        out = frame.assign(respondent_id="", survey_year=frame["survey_year"].astype(str))[POLL_COLUMNS]
         for item in POLL_ITEMS:
             codes = frame[item].to_numpy()
             out[item] = agreement_label_text(rng, codes) if year == 2009 else code_text(codes)
@@ -557,9 +573,8 @@ def small_side_poll() -> DemoFile:
         for side, codes in answers.items()
         for n, code in enumerate(codes, 1)
     ]
-    columns = ["respondent_id", "area_code", "survey_year", "side", "partner_body", *POLL_ITEMS]
     path = RAW / "relationship_poll" / "relationship_poll_2010_rushcliffe.csv"
-    write_csv(pd.DataFrame(rows, columns=columns), path)
+    write_csv(pd.DataFrame(rows, columns=POLL_COLUMNS), path)
     quirks = [
         "UTF-8, comma-delimited, LF line ends; agreement items as codes 1\u20135",
         "Rushcliffe 2010: 8 sector answers (under the base of 10: suppressed) and 14 public-body answers "
@@ -648,25 +663,10 @@ def make_learners() -> tuple[list[DemoFile], pd.DataFrame]:
     rng = rng_for("learner_survey")
     lsoas = load_lsoas()
     clean = {key: learner_responses(rng, lsoas, *key, n) for key, n in LEARNER_DESIGN.items()}
-    columns = [
-        "respondent_id",
-        "ukprn",
-        "survey_year",
-        "age_band",
-        "home_lsoa",
-        "overall_satisfaction",
-        "recommend",
-        "teaching",
-        "support",
-        "confidence_before",
-        "confidence_now",
-        "skills_before",
-        "skills_now",
-    ]
     files = []
     for year in (2022, 2023):
         frame = pd.concat([f for (u, y), f in clean.items() if y == year], ignore_index=True)
-        frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True).assign(respondent_id="")[columns]
+        frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True).assign(respondent_id="")[LEARNER_COLUMNS]
         defects = []
         if year == 2023:
             frame = place_rows(
@@ -768,13 +768,12 @@ def employer_responses(rng: np.random.Generator, ukprn: str, year: int, n: int) 
 def make_employers() -> tuple[list[DemoFile], pd.DataFrame]:
     rng = rng_for("employer_survey")
     clean = {key: employer_responses(rng, *key, n) for key, n in EMPLOYER_DESIGN.items()}
-    columns = ["respondent_id", "ukprn", "survey_year", "employer_size", "sector", "overall_satisfaction", "recommend"]
     files = []
 
     frame = pd.concat([f for (u, y), f in clean.items() if y == 2022], ignore_index=True)
     frame = frame.assign(respondent_id=[f"EMP-22-{i:04d}" for i in gapped_ids(rng, len(frame))], survey_year="2022-23")
     path = RAW / "employer_survey" / "employer_survey_2022-23.csv"
-    write_csv(frame[columns], path)
+    write_csv(frame[EMPLOYER_COLUMNS], path)
     files.append(
         DemoFile(
             path,
@@ -790,7 +789,7 @@ def make_employers() -> tuple[list[DemoFile], pd.DataFrame]:
     frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
     frame = frame.assign(respondent_id=[f"EMP-23-{i:04d}" for i in gapped_ids(rng, len(frame))], survey_year="2023")
     path = RAW / "employer_survey" / "employer_survey_2023-24.xlsx"
-    write_xlsx(frame[columns], path, "Responses", numeric={"ukprn", "survey_year", "overall_satisfaction", "recommend"})
+    write_xlsx(frame[EMPLOYER_COLUMNS], path, "Responses", numeric={"ukprn", "survey_year", "overall_satisfaction", "recommend"})
     files.append(
         DemoFile(
             path,
@@ -807,7 +806,7 @@ def make_employers() -> tuple[list[DemoFile], pd.DataFrame]:
     reject = employer_responses(rng, "10004927", 2023, n)
     reject = reject.assign(respondent_id=[f"EMP-X-{i:03d}" for i in range(1, n + 1)], survey_year="2023")
     path = RAW / "employer_survey" / "employer_feedback_no_ukprn.csv"
-    write_csv(reject[[c for c in columns if c != "ukprn"]], path)
+    write_csv(reject[[c for c in EMPLOYER_COLUMNS if c != "ukprn"]], path)
     files.append(
         DemoFile(
             path,
@@ -947,22 +946,6 @@ MORE_EMPLOYER_DESIGN = {  # the sixth form college has no employer survey
     ("10068732", 2022): 15,
     ("10068732", 2023): 17,
 }
-LEARNER_COLUMNS = [
-    "respondent_id",
-    "ukprn",
-    "survey_year",
-    "age_band",
-    "home_lsoa",
-    "overall_satisfaction",
-    "recommend",
-    "teaching",
-    "support",
-    "confidence_before",
-    "confidence_now",
-    "skills_before",
-    "skills_now",
-]
-EMPLOYER_COLUMNS = ["respondent_id", "ukprn", "survey_year", "employer_size", "sector", "overall_satisfaction", "recommend"]
 
 
 def academic_year(year: int) -> str:

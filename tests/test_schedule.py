@@ -125,42 +125,44 @@ def scorecard(env, *args, **kwargs) -> Run:
     return Run(env, *args, **kwargs)
 
 
-def test_the_deployment_from_prefect_yaml_runs_on_a_real_server(server, tmp_path):
-    prefect = str(BIN / "prefect")
-    subprocess.run([prefect, "work-pool", "create", "scorecard", "--type", "process"], env=server, check=True, capture_output=True)
-    deployed = subprocess.run([prefect, "--no-prompt", "deploy", "--all"], env=server, cwd=PROJECT_ROOT, capture_output=True, text=True)
+PREFECT = str(BIN / "prefect")
+
+
+def deploy(server) -> None:
+    """The deployment of prefect.yaml on the server, with the process work pool it runs on."""
+    subprocess.run([PREFECT, "work-pool", "create", "scorecard", "--type", "process"], env=server, capture_output=True)
+    deployed = subprocess.run([PREFECT, "--no-prompt", "deploy", "--all"], env=server, cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert deployed.returncode == 0, deployed.stdout + deployed.stderr
-    listing = subprocess.run(
-        [prefect, "deployment", "inspect", "scorecard-nightly/scorecard-nightly"], env=server, capture_output=True, text=True, check=True
-    ).stdout
-    assert "0 2 * * *" in listing and "Europe/London" in listing
-    raw, warehouse = fresh_raw(tmp_path), tmp_path / "warehouse" / "scorecard.duckdb"
+
+
+def run_deployment_once(server, parameters: dict) -> str:
+    """Ask the server for a run of the deployment with these parameters, let a worker take it; what the worker said."""
     subprocess.run(
-        [
-            prefect,
-            "deployment",
-            "run",
-            "scorecard-nightly/scorecard-nightly",
-            "--param",
-            f"raw_dir={raw}",
-            "--param",
-            f"warehouse={warehouse}",
-            "--param",
-            "settle_seconds=0",
-        ],
+        [PREFECT, "deployment", "run", "scorecard-nightly/scorecard-nightly", "--params", json.dumps(parameters)],
         env=server,
         check=True,
         capture_output=True,
     )
     worker = subprocess.run(
-        [prefect, "worker", "start", "--pool", "scorecard", "--run-once"],
+        [PREFECT, "worker", "start", "--pool", "scorecard", "--run-once"],
         env=server,
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
         timeout=600,
     )
-    assert warehouse.exists(), worker.stdout[-3000:] + worker.stderr[-3000:]
+    return worker.stdout + worker.stderr
+
+
+def test_the_deployment_from_prefect_yaml_runs_on_a_real_server(server, tmp_path):
+    deploy(server)
+    listing = subprocess.run(
+        [PREFECT, "deployment", "inspect", "scorecard-nightly/scorecard-nightly"], env=server, capture_output=True, text=True, check=True
+    ).stdout
+    assert "0 2 * * *" in listing and "Europe/London" in listing
+    raw, warehouse = fresh_raw(tmp_path), tmp_path / "warehouse" / "scorecard.duckdb"
+    said = run_deployment_once(server, {"raw_dir": str(raw), "warehouse": str(warehouse), "settle_seconds": 0})
+    assert warehouse.exists(), said[-6000:]
     assert runs(warehouse) == [("completed", 16, 0, 4870)]
 
 
@@ -188,28 +190,10 @@ def test_the_api_starts_no_run_for_a_caller_without_the_auth_string(server):
 
 def test_a_deployment_run_with_paths_outside_the_allowed_folders_is_refused(server, tmp_path):
     """Even a caller with the auth string cannot point a run at other folders."""
-    prefect = str(BIN / "prefect")
-    subprocess.run([prefect, "work-pool", "create", "scorecard", "--type", "process"], env=server, capture_output=True)
-    deployed = subprocess.run([prefect, "--no-prompt", "deploy", "--all"], env=server, cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    deploy(server)
     raw, warehouse = fresh_raw(tmp_path), tmp_path / "warehouse" / "scorecard.duckdb"
     escaping = f"{raw}/{'../' * len(raw.parts)}etc"
-    parameters = json.dumps({"raw_dir": escaping, "warehouse": str(warehouse), "settle_seconds": 0})
-    subprocess.run(
-        [prefect, "deployment", "run", "scorecard-nightly/scorecard-nightly", "--params", parameters],
-        env=server,
-        check=True,
-        capture_output=True,
-    )
-    worker = subprocess.run(
-        [prefect, "worker", "start", "--pool", "scorecard", "--run-once"],
-        env=server,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    said = worker.stdout + worker.stderr
+    said = run_deployment_once(server, {"raw_dir": escaping, "warehouse": str(warehouse), "settle_seconds": 0})
     assert f"raw_dir {escaping!r} resolves to '/etc', outside the allowed folders" in said, said[-3000:]
     assert not warehouse.exists()
 
