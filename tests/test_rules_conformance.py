@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -632,3 +633,36 @@ def test_load_rules_resolves_parameters_and_reasons(tmp_path):
     assert (in_set.reason, in_set.column, in_set.index) == ("bad area", "area_code", 0)
     assert pair.pairs == tuple(tuple(p) for p in PARAMETERS["framework_indicators"])
     assert (pair.reason, pair.column, pair.index) == (PAIR_IN_SET, "framework + indicator_id", 1)
+
+
+@pytest.mark.parametrize(
+    "pattern, for_re2",
+    [
+        ("^1[0-9]{7}$", "^1[0-9]{7}(?:\\n?$)"),  # Python's $ also matches before a final newline
+        ("a\\.b|[^0-9$]", "a\\.b|[^0-9$]"),  # a $ in a class is a literal in both
+        ("^(?:x|y)+?$", "^(?:x|y)+?(?:\\n?$)"),
+        ("\\d+", None),  # Unicode digits in Python, ASCII in RE2
+        ("\\bword", None),
+        ("^(?=.*[1-9])[0-9]+$", None),  # lookahead: RE2 has none
+        ("(?i)abc", None),
+        ("[]a]", None),
+        ("[[:alpha:]]", None),  # a POSIX class to RE2, literal characters to Python
+        ("a{,3}", None),
+        ("a*+", None),  # possessive in Python 3.11
+        ("[a-z", None),
+    ],
+)
+def test_re2_stands_in_for_python_only_where_both_read_the_pattern_alike(pattern, for_re2):
+    assert rules_module.re2_equivalent(pattern) == for_re2
+
+
+def test_re2_finds_what_python_finds_for_every_portable_suite_pattern():
+    values = [value for value in EDGE_VALUES if value] + ["10000001\n", "E01014516\n\n", "a@b.co\n", "x\n2010"]
+    patterns = {rule.regex for kind in KINDS for rule in kind_rules(kind) if rule.re2_regex} | {PERSONAL_VALUE_PATTERN}
+    assert len(patterns) >= 4
+    with duckdb.connect() as con:
+        for pattern in patterns:
+            translated = rules_module.re2_equivalent(pattern)
+            assert translated is not None
+            found = con.execute("SELECT list(regexp_matches(v, ?)) FROM unnest(?::VARCHAR[]) AS t(v)", [translated, values]).fetchone()[0]
+            assert found == [re.search(pattern, value) is not None for value in values], pattern

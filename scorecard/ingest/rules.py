@@ -25,7 +25,9 @@ Semantics, as GX 1.24.1 implements them for pandas (site-packages/great_expectat
   column_values_match_regex.py), i.e. Python `re.search` (pandas' object path, flags 0; the
   environment has no pyarrow, so pandas never hands the pattern to RE2). `$` also matches before
   a final "\\n", lookahead works, `[0-9]` is ASCII only. DuckDB's RE2 differs, so each distinct
-  non-null value is tested once with Python `re` and the failing values are joined back.
+  non-null value is tested once with Python `re` and the failing values are joined back — unless
+  the pattern keeps to a subset both engines read alike (`re2_equivalent`: literals, explicit
+  character classes, `(?:…)`, alternation, quantifiers, `^`, `$`), which DuckDB then runs itself.
 * not_match_regex is `~column.astype(str).str.contains(regex)` (column_map_metrics/
   column_values_not_match_regex.py): the same test, the other way round — a value fails when
   `re.search` finds the pattern in it.
@@ -80,6 +82,8 @@ IGNORE_ROW_IF = {COMPOUND_UNIQUE: "any_value_is_missing", PAIR_IN_SET: "either_v
 SUITE_KEYS = frozenset({"name", "expectations", "meta", "id", "notes"})
 EXPECTATION_KEYS = frozenset({"type", "kwargs", "meta", "id", "notes", "description"})
 
+# Escaped characters that mean the same literal to Python's `re` and to RE2.
+PORTABLE_ESCAPES = frozenset(".()+-[]{}*?|^$/\\")
 # Distinct values fetched per round trip when testing a column against its regexes in Python.
 REGEX_BATCH = 50_000
 # Value lists up to this long are bound as separate parameters of an IN list; longer ones as a join.
@@ -100,6 +104,7 @@ class Rule:
     values: tuple[str, ...] = ()  # expect_column_values_to_be_in_set: the allowed values
     pairs: tuple[tuple[str, str], ...] = ()  # expect_column_pair_values_to_be_in_set: allowed pairs
     regex: str | None = None  # expect_column_values_to_match_regex / _not_match_regex
+    re2_regex: str | None = None  # the same pattern for DuckDB's RE2, where it finds exactly what `re` finds
 
     @property
     def table_level(self) -> bool:
@@ -227,6 +232,7 @@ def _load_rule(suite_path: Path, index: int, expectation: object, parameters: Ma
         values=values,
         pairs=pairs,
         regex=regex,
+        re2_regex=re2_equivalent(regex) if regex is not None else None,
     )
 
 
@@ -296,6 +302,55 @@ def _check_table(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule]) 
     return columns
 
 
+def re2_equivalent(pattern: str) -> str | None:
+    """The pattern for DuckDB's RE2 when RE2's search finds a match in exactly the strings Python's
+    `re.search` does; None when that cannot be told from the text (Python then tests the values).
+
+    Conservative: literals, escaped punctuation, explicit character classes, non-capturing or plain
+    groups, alternation, greedy and lazy quantifiers, `^` and `$` only. Not \\d \\w \\s \\b (Unicode
+    in Python, ASCII in RE2), flags, lookarounds, backreferences, possessive quantifiers, `{,n}`,
+    nested or POSIX classes. Python's `$` also matches before a final newline: for RE2 it is
+    `(?:\\n?$)`, which finds a match in the same strings."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char, following = pattern[i], pattern[i + 1 : i + 2]
+        if char == "\\":
+            if following not in PORTABLE_ESCAPES or not following:
+                return None
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            if char == "[":
+                return None
+            in_class = char != "]"
+            out.append(char)
+        elif char == "[":
+            opening = "[^" if pattern.startswith("[^", i) else "["
+            if pattern.startswith("]", i + len(opening)):
+                return None  # a leading ']' is read differently
+            in_class = True
+            out.append(opening)
+            i += len(opening)
+            continue
+        elif char == "(" and following == "?":
+            if not pattern.startswith("(?:", i):
+                return None
+            out.append("(?:")
+            i += 3
+            continue
+        elif (char in "*+?}" and following == "+") or pattern.startswith("{,", i):
+            return None
+        elif char == "$":
+            out.append("(?:\\n?$)")
+        else:
+            out.append(char)
+        i += 1
+    return None if in_class else "".join(out)
+
+
 def _regex_failures(con: duckdb.DuckDBPyConnection, source: str, rules: list[Rule]) -> dict[int, list[str]]:
     """Rule position → the distinct non-null values of its column that fail it: for match_regex,
     those Python `re.search` finds no match in; for not_match_regex, those it finds one in.
@@ -303,7 +358,7 @@ def _regex_failures(con: duckdb.DuckDBPyConnection, source: str, rules: list[Rul
     Each column is read once, as distinct values in batches, whatever the number of rows."""
     by_column: dict[str, list[tuple[int, re.Pattern[str], bool]]] = {}  # (position, pattern, fails when found)
     for position, rule in enumerate(rules):
-        if rule.type in (MATCH_REGEX, NOT_MATCH_REGEX) and rule.regex is not None:
+        if rule.type in (MATCH_REGEX, NOT_MATCH_REGEX) and rule.regex is not None and rule.re2_regex is None:
             by_column.setdefault(rule.columns[0], []).append((position, re.compile(rule.regex), rule.type == NOT_MATCH_REGEX))
     failing: dict[int, list[str]] = {position: [] for patterns in by_column.values() for position, _, _ in patterns}
     for column, patterns in by_column.items():
@@ -342,6 +397,10 @@ def _branch(position: int, rule: Rule, source: str, regex_failures: dict[int, li
             return f"{head} WHERE t.{column} IS NOT NULL{outside}"
         params[f"v{position:d}"] = list(rule.values)
         return f"{head} ANTI JOIN (SELECT unnest($v{position:d}::VARCHAR[]) AS v) AS s ON t.{column} = s.v WHERE t.{column} IS NOT NULL"
+    if rule.type in (MATCH_REGEX, NOT_MATCH_REGEX) and rule.re2_regex is not None:
+        params[f"r{position:d}"] = rule.re2_regex
+        found = f"regexp_matches(t.{columns[0]}, $r{position:d})"
+        return f"{head} WHERE t.{columns[0]} IS NOT NULL AND {found if rule.type == NOT_MATCH_REGEX else f'NOT {found}'}"
     if rule.type in (MATCH_REGEX, NOT_MATCH_REGEX):
         failing = regex_failures.get(position) or []
         if not failing:
@@ -373,7 +432,8 @@ def _branch(position: int, rule: Rule, source: str, regex_failures: dict[int, li
 def find_failures(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule], failures_table: str) -> None:
     """Create or replace `failures_table` (file_id, row_number, rule, reason, column_name): one row
     per row of `table` and row rule it fails, `rule` being the position in `rules`. One query for
-    all rules (regexes are first evaluated in Python, once per distinct value of their column).
+    all rules (regexes RE2 cannot stand in for are first evaluated in Python, once per distinct value
+    of their column).
     Table-level rules flag no rows: see `table_failures`."""
     _check_table(con, table, rules)
     source = quote_table(table)
