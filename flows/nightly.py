@@ -35,7 +35,7 @@ from scorecard.pipeline import RunOptions, run
 T = TypeVar("T")
 IO_RETRIES = {"retries": 2, "retry_delay_seconds": 3}
 # Steps that touch files other processes may hold or write are retried; the others fail at once.
-RETRIED = {"discover", "open-build", "read", "publish", "export-parquet"}
+RETRIED = {"discover", "open-build", "read", "publish", "export"}
 
 
 class PrefectSteps:

@@ -34,12 +34,13 @@ from scorecard.ingest.register import read_register
 from scorecard.ingest.stage import StagedFile, close_scratch, stage_file
 from scorecard.ingest.validate import Validator, suite_parameters
 from scorecard.paths import DEFAULT_RAW_DIR, DEFAULT_WAREHOUSE, MAPPINGS_DIR, REFERENCE_DIR, SCORECARDS_DIR, SQL_DIR
+from scorecard.publish import exports as exports_module
 from scorecard.publish import report as report_module
+from scorecard.publish.exports import export_marts
 from scorecard.publish.report import TEMPLATES, build_report
 from scorecard.warehouse.audit import purge_quarantine
 from scorecard.warehouse.build import publish, start_build
 from scorecard.warehouse.connect import append_rows, connect, loaded_files
-from scorecard.warehouse.exports import export_marts
 from scorecard.warehouse.lock import warehouse_lock
 from scorecard.warehouse.reference import area_codes, legacy_area_codes, lsoa_codes
 from scorecard.warehouse.transform import transform
@@ -237,7 +238,7 @@ def marts_fingerprint(ledger: dict[str, str], options: RunOptions, providers: pd
     marts and pages. Unchanged since the last run's outputs → the marts, exports and report stand."""
     frameworks = sorted((p.name, p.read_text(encoding="utf-8")) for p in Path(options.scorecards_dir).glob("*.y*ml"))
     reference = sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in Path(options.reference_dir).rglob("*") if p.is_file())
-    code_files = [*SQL_DIR.rglob("*.sql"), *TEMPLATES.glob("*.j2"), Path(report_module.__file__)]
+    code_files = [*SQL_DIR.rglob("*.sql"), *TEMPLATES.glob("*.j2"), Path(report_module.__file__), Path(exports_module.__file__)]
     code = sorted(str(p) + p.read_text(encoding="utf-8") for p in code_files)
     text = json.dumps([sorted(ledger.items()), frameworks, reference, providers.to_csv(index=False), code])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -303,7 +304,7 @@ def run(options: RunOptions | None = None, run_id: str | None = None, steps: Ste
             fingerprint = marts_fingerprint(build_ledger(build), options, providers)
             current = outputs_current(warehouse, fingerprint) and not staged and not options.full_refresh
             if current:
-                logger.info("nothing the marts depend on changed: marts, Parquet exports and report kept")
+                logger.info("nothing the marts depend on changed: marts, exports and report kept")
             else:
                 models = steps.run("transform", transform, build, frameworks, reference_dir, providers)
                 logger.info("built %d SQL models", len(models))
@@ -357,16 +358,16 @@ def outputs_current(warehouse: Path, fingerprint: str) -> bool:
 
 
 def refresh_outputs(steps: Steps, warehouse: Path, fingerprint: str, after: AfterPublish) -> None:
-    """Parquet exports and the report (only the pages whose inputs changed), then the stamp that
+    """Parquet and CSV exports and the report (only the pages whose inputs changed), then the stamp that
     says what they were built from: written only when both succeeded, so the next run tries again."""
     exports_dir, reports_dir = warehouse.parent / "exports", warehouse.parent / "reports"
     exported = after.attempt(
-        f"Parquet exports written to {exports_dir}",
-        f"Parquet exports not written to {exports_dir}",
-        lambda: steps.run("export-parquet", export_marts, warehouse, exports_dir),
+        f"Parquet and CSV exports written to {exports_dir}",
+        f"Parquet and CSV exports not written to {exports_dir}",
+        lambda: steps.run("export", export_marts, warehouse, exports_dir),
     )
     if exported is not None:
-        steps.logger.info("exported %d marts as Parquet to %s", len(exported), exports_dir)
+        steps.logger.info("exported the marts as %d Parquet and CSV files to %s", len(exported), exports_dir)
     report = after.attempt(
         f"report rebuilt in {reports_dir}",
         f"report not rebuilt in {reports_dir}",

@@ -5,7 +5,8 @@ Spreadsheet cells: a spreadsheet evaluates text starting with `=`, `+`, `-`, `@`
 return as a formula (OWASP "CSV injection"), and openpyxl itself writes a string starting with `=`
 as a formula. `write_cell` and `append_row` write every text as a string cell, marked "quote
 prefix" when it starts like a formula so Excel keeps it text even when the cell is edited; numbers
-stay numbers. A CSV writer would prefix `'` to the text for which `starts_like_formula` holds.
+stay numbers. The CSV exports (publish/exports.py) prefix `'` to such text inside DuckDB, matching
+FORMULA_START — the one rule both use.
 Text is written as Excel reads it: a carriage return as the OOXML escape `_x000D_` (a raw one would
 become a line feed), a written `_x…_` escaped so it is not read as one.
 
@@ -25,6 +26,10 @@ from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Text starting like a formula, as a regular expression that Python and DuckDB (RE2) read alike: each
+# character written \xHH, so none needs escaping in either.
+FORMULA_START = "^[" + "".join(f"\\x{ord(character):02x}" for character in FORMULA_STARTS) + "]"
+FORMULA_START_PATTERN = re.compile(FORMULA_START)
 EXCEL_CELL_CHARACTERS = 32_767  # the most text an Excel cell holds
 # XML 1.0, so a workbook, cannot hold these control characters; each is shown as its Unicode "control picture".
 NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -42,7 +47,7 @@ class OutputPathError(ValueError):
 
 
 def starts_like_formula(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
+    return FORMULA_START_PATTERN.match(text) is not None
 
 
 def cell_text(text: str) -> str:
