@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +25,8 @@ import pandas as pd
 import yaml
 
 from scorecard.bounded_yaml import YamlRefused, compose_yaml, parse_yaml, yaml_text
+from scorecard.measures import MEASURES_FILE, load_measures
 
-# Measures the evidence model (sql/marts/070_evidence_measures.sql) publishes.
-CONTEXTUAL_MEASURES = {"deprivation_reach_ratio", "learner_satisfaction_vs_peers", "employer_satisfaction_vs_peers"}
-EVIDENCE_MEASURES = {
-    "ni7_pct_positive",
-    "relationship_good_pct_agree",
-    "learner_satisfaction",
-    "learner_recommend",
-    "employer_satisfaction",
-    "employer_recommend",
-    "confidence_change",
-    "skills_change",
-    "deprivation_pct_most_deprived",
-} | CONTEXTUAL_MEASURES
 SCORECARD_YEARS = ("panel", "all")  # the first is the default
 # Framework and indicator ids name report pages, panel packs and SQL rows: a safe set of characters only.
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -147,13 +136,22 @@ def parse_framework(document: dict, source: Path) -> Framework:
     )
 
 
+@cache
+def evidence_measures() -> dict[str, bool]:
+    """The measures an evidence rule may use (marts.evidence_measures publishes them), each with
+    whether it is contextual: from the measure catalogue, scorecards/measures.yaml."""
+    return {measure.id: measure.contextual for measure in load_measures() if measure.evidence}
+
+
 def check_evidence_rule(evidence: dict, points: int, fail) -> None:
     if not isinstance(evidence, dict):
         raise fail("evidence must be a mapping with measure and thresholds")
-    if evidence.get("measure") not in EVIDENCE_MEASURES:
-        raise fail(f"evidence measure must be one of {sorted(EVIDENCE_MEASURES)}, not {evidence.get('measure')!r}", "measure")
-    if evidence.get("contextual") and evidence["measure"] not in CONTEXTUAL_MEASURES:
-        raise fail(f"a contextual rule needs a measure compared with peers or locality: {sorted(CONTEXTUAL_MEASURES)}", "contextual")
+    usable = evidence_measures()
+    if evidence.get("measure") not in usable:
+        raise fail(f"evidence measure must be one of {sorted(usable)}, not {evidence.get('measure')!r}", "measure")
+    if evidence.get("contextual") and not usable[evidence["measure"]]:
+        contextual = sorted(measure for measure, is_contextual in usable.items() if is_contextual)
+        raise fail(f"a contextual rule needs a measure compared with peers or locality: {contextual}", "contextual")
     thresholds = evidence.get("thresholds")
     if not isinstance(thresholds, list) or not thresholds:
         raise fail("evidence needs a list of thresholds ({from: value, score: points})", "thresholds")
@@ -192,6 +190,8 @@ def load_frameworks(directory: Path) -> tuple[list[Framework], list[str]]:
     frameworks: list[Framework] = []
     problems: list[str] = []
     for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+        if path.name == MEASURES_FILE.name:  # the measure catalogue lives beside the frameworks
+            continue
         try:
             text = yaml_text(path)
             framework = parse_framework(parse_yaml(text), path)

@@ -17,7 +17,6 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from scorecard.packs import AGREEMENT_HEADER, INDICATOR_LIST_ROW, MARKER, META_ROWS, SCORE_HEADER, SIDE_NAMES, SIDES, PackError, checksum
-from scorecard.publish.report import MEASURE_LABELS
 from scorecard.publish.safe_output import CellValue, append_row, file_name, inside, write_cell
 from scorecard.warehouse.connect import connect
 
@@ -66,6 +65,7 @@ def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
                WHERE e.entity_code = ? AND e.year <= ? ORDER BY e.measure, e.year""",
             [entity, year],
         ).df()
+        measures = con.execute("SELECT measure, label, unit FROM marts.measures").fetchall()
     return {
         "name": name,
         "entity_name": entity_name,
@@ -75,16 +75,18 @@ def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
         "suggestions": suggestions.set_index("indicator_id"),
         "evidence": evidence,
         "notes": {(indicator, assessor): note for indicator, assessor, note in notes},
+        "measures": {measure: (label, unit) for measure, label, unit in measures},
     }
 
 
-def evidence_in_words(row: pd.Series, evidence: pd.DataFrame) -> str:
-    """e.g. 'ni7 pct positive 24.1% (95% CI 14.9–36.6), region 19.8% (2010)'."""
+def evidence_in_words(row: pd.Series, evidence: pd.DataFrame, measures: dict[str, tuple[str, str]]) -> str:
+    """e.g. 'NI7 % positive 24.1% (95% CI 14.9–36.6), region 19.8% (2010)': label and unit from the
+    measure catalogue (marts.measures); only a percentage carries its unit after the number."""
     if pd.isna(row.get("evidence_measure")) or pd.isna(row.get("evidence_value")):
         return ""
     found = evidence[(evidence.measure == row.evidence_measure) & (evidence.year == row.evidence_year)]
-    label = MEASURE_LABELS.get(row.evidence_measure, row.evidence_measure.replace("_", " "))
-    unit = "%" if "pct" in row.evidence_measure else ""
+    label, unit_name = measures[row.evidence_measure]
+    unit = "%" if unit_name == "%" else ""
     text = f"{label} {row.evidence_value:g}{unit}"
     if not found.empty and pd.notna(found.iloc[0].ci_low):
         text += f" (95% CI {found.iloc[0].ci_low:g}–{found.iloc[0].ci_high:g})"
@@ -113,7 +115,7 @@ def write_pack(warehouse: Path, framework: str, entity: str, year: int, side: st
         s = scores.loc[indicator.indicator_id] if indicator.indicator_id in scores.index else None
         e = data["suggestions"].loc[indicator.indicator_id] if indicator.indicator_id in data["suggestions"].index else None
         suggested = None if e is None or pd.isna(e.evidence_score) else int(e.evidence_score)
-        words = evidence_in_words(e, data["evidence"]) if e is not None else ""
+        words = evidence_in_words(e, data["evidence"], data["measures"]) if e is not None else ""
         last = previous.get(indicator.indicator_id)
         last = None if last is None or pd.isna(last) else int(last)
         if side == "agreed":

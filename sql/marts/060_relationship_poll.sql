@@ -33,6 +33,7 @@ UNION ALL SELECT DISTINCT grp, grp || ':both', true FROM poll_sides;
 
 CREATE OR REPLACE TABLE marts.relationship_poll AS
 SELECT s.area_code, a.area_name, s.survey_year, s.side, s.statement,
+       s.statement || '_pct_agree' AS measure,  -- the statement's % agreeing in the measure catalogue (marts.measures)
        s.respondents,
        unless_suppressed(s.agreeing, d.suppression) AS agreeing,
        unless_suppressed(s.pct_agree, d.suppression) AS pct_agree,
