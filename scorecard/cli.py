@@ -18,7 +18,21 @@ EPILOG = """examples:
   scorecard validate raw/ni7/ni7_2008_results.csv --kind ni7
   scorecard inspect export.csv --json             which tool wrote it, header rows, columns and questions
   scorecard draft-mapping export.csv --kind ni7   draft mappings/drafts/export.yaml for a new instrument
+  scorecard export --format csv                   every mart as a spreadsheet-safe CSV in warehouse/exports/
+  scorecard status --history 20                   the last 20 runs, newest first
 """
+
+
+HISTORY_RUNS = 10  # runs `status --history` lists when not told how many
+EXPORT_CHOICES = {"parquet": ("parquet",), "csv": ("csv",), "both": ("parquet", "csv")}
+EXPORT_FORMAT_NAMES = {"parquet": "Parquet", "csv": "CSV"}
+
+
+def positive_count(text: str) -> int:
+    count = int(text)
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {count}")
+    return count
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,6 +163,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file (default: %(default)s)")
     status.add_argument("--json", action="store_true", help="print exactly one JSON object")
+    status.add_argument(
+        "--history",
+        nargs="?",
+        const=HISTORY_RUNS,
+        type=positive_count,
+        metavar="N",
+        help=f"instead, list the last N runs of audit.run_log, newest first (N default: {HISTORY_RUNS})",
+    )
+
+    export = commands.add_parser(
+        "export",
+        help="write every mart as Parquet and CSV files",
+        description="Write every table and view of the warehouse's marts schema as <mart>.parquet and <mart>.csv, each "
+        "file replaced atomically. The nightly run does this into warehouse/exports/ after publishing. The CSV is "
+        "for spreadsheets: UTF-8 with a byte-order mark, a header row, ISO dates, numbers as numbers, and text that "
+        "starts with =, +, -, @, a tab or a carriage return prefixed with ' so it shows as text and never runs as a "
+        "formula. Exit status 2 when the warehouse or the output folder cannot be used.",
+    )
+    export.add_argument("--format", choices=[*EXPORT_CHOICES], default="both", help="which files to write (default: %(default)s)")
+    export.add_argument("--output", type=Path, help="folder to write (default: exports/ beside the warehouse)")
+    export.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file (default: %(default)s)")
 
     draft = commands.add_parser(
         "draft-mapping",
@@ -239,10 +274,17 @@ def read_or_complain(command: str, path: Path):
         return None
 
 
-def warehouse_missing(command: str, path: Path) -> bool:
-    if path.is_file():
+def warehouse_unusable(command: str, path: Path) -> bool:
+    """Say so and return True when there is no warehouse at path, or DuckDB cannot open it."""
+    from scorecard.warehouse.build import unreadable_reason
+
+    if not path.is_file():
+        print(f"scorecard {command}: no warehouse at {path} (run `scorecard run` first)", file=sys.stderr)
+        return True
+    reason = unreadable_reason(path)
+    if reason is None:
         return False
-    print(f"scorecard {command}: no warehouse at {path} (run `scorecard run` first)", file=sys.stderr)
+    print(f"scorecard {command}: cannot open the warehouse {path}: {reason}", file=sys.stderr)
     return True
 
 
@@ -373,7 +415,7 @@ def command_panel_pack(args: argparse.Namespace) -> int:
     from scorecard.publish.panel_pack import PackError, write_pack
     from scorecard.publish.safe_output import OutputPathError
 
-    if warehouse_missing("panel-pack", args.warehouse):
+    if warehouse_unusable("panel-pack", args.warehouse):
         return 2
     output = args.output or args.warehouse.parent / "panel-packs"
     try:
@@ -388,7 +430,7 @@ def command_panel_pack(args: argparse.Namespace) -> int:
 def command_report(args: argparse.Namespace) -> int:
     from scorecard.publish.report import build_report
 
-    if warehouse_missing("report", args.warehouse):
+    if warehouse_unusable("report", args.warehouse):
         return 2
     report = build_report(args.warehouse, args.output or args.warehouse.parent / "reports")
     print(
@@ -398,10 +440,17 @@ def command_report(args: argparse.Namespace) -> int:
 
 
 def command_status(args: argparse.Namespace) -> int:
-    from scorecard.publish.status import warehouse_status
+    from scorecard.publish.status import run_history, warehouse_status
 
-    if warehouse_missing("status", args.warehouse):
+    if warehouse_unusable("status", args.warehouse):
         return 2
+    if args.history:
+        history = run_history(args.warehouse, args.history)
+        if args.json:
+            print(json.dumps(history, indent=2, default=str))
+        else:
+            print_history(history)
+        return 0
     facts = warehouse_status(args.warehouse)
     if args.json:
         print(json.dumps(facts, indent=2, default=str))
@@ -421,6 +470,59 @@ def command_status(args: argparse.Namespace) -> int:
         print("  top quarantine reasons (rows now in audit.quarantine):")
         for item in facts["top_quarantine_reasons"]:
             print(f"    {item['rows']:>6}  {item['reason']}")
+    return 0
+
+
+HISTORY_COLUMNS = (  # heading, key, aligned right
+    ("run id", "run_id", False),
+    ("started (UTC)", "started_at", False),
+    ("finished (UTC)", "finished_at", False),
+    ("seconds", "duration_seconds", True),
+    ("files loaded", "files_loaded", True),
+    ("skipped", "files_skipped", True),
+    ("rejected", "files_rejected", True),
+    ("rows loaded", "rows_loaded", True),
+    ("quarantined", "rows_quarantined", True),
+    ("duplicate", "rows_duplicate", True),
+    ("outcome", "outcome", False),
+)
+
+
+def print_history(history: dict) -> None:
+    runs = history["runs"]
+    if not runs:
+        print(f"{history['warehouse']}: no runs recorded in audit.run_log")
+        return
+    print(f"{history['warehouse']}: published {history['published_at']}; the last {len(runs)} run(s), newest first")
+    cells = [[heading for heading, _, _ in HISTORY_COLUMNS]]
+    cells += [[str(run[key]).replace("T", " ") if key.endswith("_at") else str(run[key]) for _, key, _ in HISTORY_COLUMNS] for run in runs]
+    widths = [max(len(row[index]) for row in cells) for index in range(len(HISTORY_COLUMNS))]
+    for row in cells:
+        line = "  ".join(
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, (_, _, right) in zip(row, widths, HISTORY_COLUMNS, strict=True)
+        )
+        print(f"  {line.rstrip()}")
+
+
+def command_export(args: argparse.Namespace) -> int:
+    from scorecard.publish.exports import export_marts
+    from scorecard.publish.safe_output import OutputPathError
+
+    if warehouse_unusable("export", args.warehouse):
+        return 2
+    output = args.output or args.warehouse.parent / "exports"
+    formats = EXPORT_CHOICES[args.format]
+    if output.exists() and not output.is_dir():
+        print(f"scorecard export: {output} is not a folder", file=sys.stderr)
+        return 2
+    try:
+        written = export_marts(args.warehouse, output, formats)
+    except (OSError, OutputPathError) as error:
+        print(f"scorecard export: cannot write the exports to {output}: {error}", file=sys.stderr)
+        return 2
+    marts = len(written) // len(formats)
+    print(f"exported {marts} marts as {' and '.join(EXPORT_FORMAT_NAMES[name] for name in formats)} to {output}")
     return 0
 
 
@@ -463,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": command_report,
         "serve": command_serve,
         "panel-pack": command_panel_pack,
+        "export": command_export,
     }
     return commands[args.command](args)
 

@@ -181,3 +181,130 @@ def test_a_long_refused_path_is_cut_short_in_the_message(roots):
     with pytest.raises(PathNotAllowed, match=f"first {SHOWN_PATH_CHARACTERS} characters shown") as refused:
         inside_allowed_roots({"raw_dir": elsewhere / ("x" * 5000)}, [allowed])
     assert "x" * 1000 not in str(refused.value)
+
+
+# ---- export and status --history --------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_warehouse(tmp_path) -> Path:
+    """A warehouse with the audit schema, two marts and twelve runs a minute apart, the last one newest."""
+    import datetime as dt
+
+    from scorecard.warehouse.build import ensure_schema
+    from scorecard.warehouse.connect import connect
+
+    warehouse = tmp_path / "warehouse" / "scorecard.duckdb"
+    warehouse.parent.mkdir()
+    start = dt.datetime(2026, 1, 1, 2, 0, 0)
+    with connect(warehouse) as con:
+        ensure_schema(con)
+        con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+        con.execute("CREATE TABLE marts.providers AS SELECT '=HYPERLINK(\"x\")' AS provider_name, -3 AS change")
+        con.execute("CREATE VIEW marts.provider_names AS SELECT provider_name FROM marts.providers")
+        for run in range(12):
+            started = start + dt.timedelta(minutes=run)
+            con.execute(
+                "INSERT INTO audit.run_log VALUES (?, ?, ?, 'completed', 'raw', ?, ?, ?, ?, ?, ?, 0)",
+                [f"run-{run:02}", started, started + dt.timedelta(seconds=2.5 + run), run, 12 - run, run % 2, 100 * run, run, 0],
+            )
+    return warehouse
+
+
+def test_export_writes_the_chosen_format_and_says_what_it_did(small_warehouse, tmp_path, capsys):
+    output = tmp_path / "out"
+    assert main(["export", "--warehouse", str(small_warehouse), "--output", str(output), "--format", "csv"]) == 0
+    assert capsys.readouterr().out == f"exported 2 marts as CSV to {output}\n"
+    assert sorted(path.name for path in output.iterdir()) == ["provider_names.csv", "providers.csv"]
+    assert (output / "providers.csv").read_text(encoding="utf-8-sig") == 'provider_name,change\n"\'=HYPERLINK(""x"")",-3\n'
+
+
+def test_export_defaults_to_both_formats_in_exports_beside_the_warehouse(small_warehouse, capsys):
+    assert main(["export", "--warehouse", str(small_warehouse)]) == 0
+    exports = small_warehouse.parent / "exports"
+    assert capsys.readouterr().out == f"exported 2 marts as Parquet and CSV to {exports}\n"
+    assert {path.suffix for path in exports.iterdir()} == {".csv", ".parquet"}
+
+
+def test_export_help_explains_formats_and_spreadsheet_safety(capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "--format {parquet,csv,both}" in said and "byte-order mark" in said and "prefixed with '" in said
+    assert "default: exports/ beside the warehouse" in said
+
+
+@pytest.mark.parametrize("command", ["export", "status"])
+def test_a_missing_or_unreadable_warehouse_is_a_one_line_error(tmp_path, capsys, command):
+    assert main([command, "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    assert capsys.readouterr().err == f"scorecard {command}: no warehouse at {tmp_path / 'none.duckdb'} (run `scorecard run` first)\n"
+    damaged = tmp_path / "damaged.duckdb"
+    damaged.write_bytes(b"not a database" * 100)
+    assert main([command, "--warehouse", str(damaged)]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith(f"scorecard {command}: cannot open the warehouse {damaged}: ") and said.count("\n") == 1
+    assert "Traceback" not in said
+
+
+def test_export_into_something_that_is_not_a_folder_is_a_clear_error(small_warehouse, tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert main(["export", "--warehouse", str(small_warehouse), "--output", str(blocker)]) == 2
+    assert capsys.readouterr().err == f"scorecard export: {blocker} is not a folder\n"
+    assert main(["export", "--warehouse", str(small_warehouse), "--output", str(blocker / "exports")]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith(f"scorecard export: cannot write the exports to {blocker / 'exports'}: ") and "Not a directory" in said
+
+
+def test_status_history_lists_the_last_runs_newest_first(small_warehouse, capsys):
+    assert main(["status", "--warehouse", str(small_warehouse), "--history"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"{small_warehouse}: published ") and lines[0].endswith("the last 10 run(s), newest first")
+    assert lines[1].split() == [
+        "run", "id", "started", "(UTC)", "finished", "(UTC)", "seconds", "files", "loaded", "skipped", "rejected",
+        "rows", "loaded", "quarantined", "duplicate", "outcome",
+    ]  # fmt: skip
+    assert [line.split()[0] for line in lines[2:]] == [f"run-{run:02}" for run in range(11, 1, -1)]
+    assert lines[2].split() == [
+        "run-11",
+        "2026-01-01",
+        "02:11:00",
+        "2026-01-01",
+        "02:11:13",
+        "13.5",
+        "11",
+        "1",
+        "1",
+        "1100",
+        "11",
+        "0",
+        "completed",
+    ]
+
+
+def test_status_history_n_as_json(small_warehouse, capsys):
+    import json
+
+    assert main(["status", "--warehouse", str(small_warehouse), "--history", "3", "--json"]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert set(facts) == {"warehouse", "published_at", "runs"}
+    assert [run["run_id"] for run in facts["runs"]] == ["run-11", "run-10", "run-09"]
+    assert facts["runs"][-1] == {
+        "run_id": "run-09",
+        "started_at": "2026-01-01T02:09:00",
+        "finished_at": "2026-01-01T02:09:11",
+        "duration_seconds": 11.5,
+        "files_loaded": 9,
+        "files_skipped": 3,
+        "files_rejected": 1,
+        "rows_loaded": 900,
+        "rows_quarantined": 9,
+        "rows_duplicate": 0,
+        "outcome": "completed",
+    }
+
+
+def test_status_history_needs_a_positive_count(small_warehouse, capsys):
+    with pytest.raises(SystemExit):
+        main(["status", "--warehouse", str(small_warehouse), "--history", "0"])
+    assert "must be 1 or more" in capsys.readouterr().err
