@@ -2,11 +2,19 @@
 # `make test` — set up the same .venv, lint and type-check (fails fast), then run the tests
 # `make lint` — ruff check, ruff format --check and mypy only
 # `make format` — apply ruff's safe fixes, then rewrite the tree with ruff format (fixes first, so the result is formatted)
+# `make benchmark` — scripts/benchmark.py at its own default, the issue's full sizes (BENCHMARK_ARGS=--quick for a smoke run)
+# `make demo-data` — regenerate raw/ and raw/README.md from scripts/make_demo_data.py
+# `make clean` — remove everything generated (the .venv, the warehouse and every output beside it, caches); nothing git tracks
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINT_PATHS := scorecard flows tests scripts
+BENCHMARK_ARGS ?=
+# What runs, tests and commands write (see warehouse/README.md): the warehouse with its lock, WAL, kept
+# .previous and a dead run's hidden build files; the exports, report, Data Docs, panel packs and screenshots.
+GENERATED := warehouse/scorecard.duckdb* warehouse/.scorecard.duckdb.* warehouse/exports warehouse/reports \
+	warehouse/data-docs warehouse/panel-packs warehouse/screenshots .pytest_cache .mypy_cache .ruff_cache *.egg-info
 
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
@@ -38,10 +46,11 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 benchmark: $(STAMP)
-	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python scripts/benchmark.py $(BENCHMARK_ARGS)
 
 demo-data: $(STAMP)
 	$(BIN)/python scripts/make_demo_data.py
 
 clean:
-	rm -rf $(VENV) warehouse/scorecard.duckdb warehouse/exports warehouse/data-docs
+	rm -rf $(VENV) $(GENERATED)
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
