@@ -430,7 +430,7 @@ def _branch(position: int, rule: Rule, source: str, regex_failures: dict[int, li
 
 
 def find_failures(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule], failures_table: str) -> None:
-    """Create or replace `failures_table` (file_id, row_number, rule, reason, column_name): one row
+    """Create or replace the temporary table `failures_table` (file_id, row_number, rule, reason, column_name): one row
     per row of `table` and row rule it fails, `rule` being the position in `rules`. One query for
     all rules (regexes RE2 cannot stand in for are first evaluated in Python, once per distinct value
     of their column).
@@ -459,7 +459,7 @@ def find_failures(con: duckdb.DuckDBPyConnection, table: str, rules: list[Rule],
             "SELECT file_id, row_number, NULL::INTEGER AS rule, NULL::VARCHAR AS reason, NULL::VARCHAR AS column_name"
             f" FROM {source} WHERE false"
         )
-    con.execute(f"CREATE OR REPLACE TABLE {quote_table(failures_table)} AS {query}", params)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {quote_table(failures_table)} AS {query}", params)
 
 
 def _missing_condition(rule: Rule) -> str | None:
