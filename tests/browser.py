@@ -1,5 +1,6 @@
 """A small Chrome DevTools Protocol client: open a page in headless Chromium (Debian's package),
-record console messages, exceptions and network requests, evaluate JavaScript, take a screenshot.
+record console messages, exceptions and network requests, evaluate JavaScript, take a screenshot,
+print to PDF.
 Uses the `websockets` package Prefect already depends on; no browser is downloaded."""
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--remote-debugging-port=0",
 ]
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The number of pages of a PDF: its page objects (Chromium writes them uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
 def chromium_path() -> str | None:
@@ -113,6 +119,17 @@ class Page:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
         return path
+
+    def pdf(self, path: Path) -> Path:
+        """The page printed as Chromium prints it, on A4 as its print styles ask (@page), backgrounds included."""
+        data = self.send("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True}, session=True)["data"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(data))
+        return path
+
+    def print_media(self) -> None:
+        """Lay the page out with its print styles, as it is printed."""
+        self.send("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
