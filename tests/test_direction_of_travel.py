@@ -185,7 +185,7 @@ def test_evidence_only_years_still_feed_evidence_and_packs(warehouse):
         (2011, "T4", None, "missing", None, None, True),
     ]
     assert query(
-        warehouse, "SELECT year, evidence_score FROM staging.evidence_scores WHERE framework = 'tiny' AND entity_code = ?", BIRMINGHAM
+        warehouse, "SELECT year, evidence_score FROM marts.evidence_scores WHERE framework = 'tiny' AND entity_code = ?", BIRMINGHAM
     ) == [(2010, 3)]
 
 

@@ -24,28 +24,24 @@ YELLOW = PatternFill("solid", fgColor="FFF2CC")
 
 
 def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
+    """What a pack shows, read from marts only: an analyst querying them sees the same figures."""
     with connect(warehouse, read_only=True) as con:
         indicators = con.execute(
-            "SELECT indicator_id, indicator_text, evidence_measure FROM staging.framework_indicators WHERE framework = ? ORDER BY position",
+            "SELECT indicator_id, indicator_text, evidence_measure, framework_name FROM marts.indicators WHERE framework = ? ORDER BY position",
             [framework],
         ).df()
         if indicators.empty:
             raise PackError(f"no framework {framework!r} in the warehouse")
-        # Both queries are single-row by construction (an aggregate; a SELECT without FROM).
-        name_row = con.execute(
-            "SELECT any_value(framework_name) FROM staging.framework_indicators WHERE framework = ?", [framework]
-        ).fetchone()
+        # Single-row by construction (a SELECT without FROM).
         entity_row = con.execute(
-            "SELECT coalesce((SELECT area_name FROM staging.areas WHERE area_code = ?), (SELECT provider_name FROM staging.provider_register WHERE ukprn = ?), ?)",
-            [entity, entity, entity],
+            "SELECT coalesce((SELECT entity_name FROM marts.entities WHERE entity_code = ?), ?)", [entity, entity]
         ).fetchone()
-        assert name_row is not None and entity_row is not None
-        name, entity_name = name_row[0], entity_row[0]
+        assert entity_row is not None
         scores = con.execute(
             "SELECT * FROM marts.indicator_scores WHERE framework = ? AND entity_code = ? AND year = ?", [framework, entity, year]
         ).df()
         suggestions = con.execute(
-            "SELECT * FROM staging.evidence_scores WHERE framework = ? AND entity_code = ? AND year = ?", [framework, entity, year]
+            "SELECT * FROM marts.evidence_scores WHERE framework = ? AND entity_code = ? AND year = ?", [framework, entity, year]
         ).df()
         previous = con.execute(
             """SELECT indicator_id, score FROM marts.indicator_scores WHERE framework = ? AND entity_code = ?
@@ -53,22 +49,21 @@ def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
             [framework, entity, framework, entity, year],
         ).df()
         notes = con.execute(
-            "SELECT indicator_id, assessor, note FROM staging.assessment_scores WHERE framework = ? AND entity_code = ? AND year = ? AND note IS NOT NULL",
+            "SELECT indicator_id, assessor, note FROM marts.assessment_notes WHERE framework = ? AND entity_code = ? AND year = ?",
             [framework, entity, year],
         ).fetchall()
         evidence = con.execute(
-            """SELECT e.*, n.region_pct_positive AS region_value, r.region_name
+            """SELECT e.*, c.benchmark_value AS region_value, c.benchmark_label AS region_name
                FROM marts.evidence_measures e
-               LEFT JOIN staging.areas a ON a.area_code = e.entity_code
-               LEFT JOIN marts.ni7 n ON e.measure = 'ni7_pct_positive' AND n.area_code = e.entity_code AND n.survey_year = e.year
-               LEFT JOIN marts.ni7_by_region r ON r.region_code = a.region_code AND r.survey_year = e.year
+               LEFT JOIN marts.measure_comparisons c
+                 ON c.entity_code = e.entity_code AND c.survey_year = e.year AND c.measure = e.measure AND c.benchmark = 'region'
                WHERE e.entity_code = ? AND e.year <= ? ORDER BY e.measure, e.year""",
             [entity, year],
         ).df()
         measures = con.execute("SELECT measure, label, unit FROM marts.measures").fetchall()
     return {
-        "name": name,
-        "entity_name": entity_name,
+        "name": indicators["framework_name"].iloc[0],
+        "entity_name": entity_row[0],
         "indicators": indicators,
         "scores": scores,
         "previous": previous,

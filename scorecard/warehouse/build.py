@@ -19,15 +19,22 @@ from scorecard.paths import REFERENCE_DIR, SQL_DIR
 from scorecard.warehouse.connect import connect
 
 
-def sql_files(folder: str) -> list[Path]:
-    return sorted((SQL_DIR / folder).glob("*.sql"))
+def sql_files(*folders: str) -> list[Path]:
+    """The models of sql/<folder>/ for each folder, merged in file-name order (`NNN_<table>.sql`): the
+    number says when a model runs, whichever of the folders holds it, so no number may repeat."""
+    paths = sorted((path for folder in folders for path in (SQL_DIR / folder).glob("*.sql")), key=lambda path: path.name)
+    numbers = [path.name.split("_", 1)[0] for path in paths]
+    repeated = sorted({str(path.relative_to(SQL_DIR)) for path, number in zip(paths, numbers, strict=True) if numbers.count(number) > 1})
+    if repeated:
+        raise RuntimeError(f"SQL models share a run-order number: {', '.join(repeated)}")
+    return paths
 
 
-def run_sql_folder(con: duckdb.DuckDBPyConnection, folder: str, reference_dir: Path = REFERENCE_DIR) -> list[str]:
-    """Run every model in sql/<folder>/ in file-name order; return the model names run."""
+def run_sql_folders(con: duckdb.DuckDBPyConnection, *folders: str, reference_dir: Path = REFERENCE_DIR) -> list[str]:
+    """Run every model of the folders in file-name order (sql_files); return the model names run."""
     con.execute("SET VARIABLE reference_dir = ?", [str(reference_dir)])
     ran = []
-    for path in sql_files(folder):
+    for path in sql_files(*folders):
         try:
             con.execute(path.read_text(encoding="utf-8"))
         except duckdb.Error as error:
@@ -37,7 +44,7 @@ def run_sql_folder(con: duckdb.DuckDBPyConnection, folder: str, reference_dir: P
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    run_sql_folder(con, "schema")
+    run_sql_folders(con, "schema")
 
 
 class WarehouseUnreadable(RuntimeError):

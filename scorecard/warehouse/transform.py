@@ -1,6 +1,14 @@
-"""Transform: refresh the provider register and framework definitions in the build warehouse and run the SQL models
-(sql/staging, then sql/marts, each in file-name order), with the secondary suppression of
-scorecard/warehouse/disclosure.py defined for them."""
+"""Transform: refresh the provider register, framework definitions and measure catalogue in the build
+warehouse and run the SQL models, with the secondary suppression of scorecard/warehouse/disclosure.py
+defined for them.
+
+Three layers, one table per file, each file named after its table (`NNN_<table>.sql`):
+- sql/staging/       `staging`: typed landing (the survey rows) and reference data, in file-name order;
+- sql/intermediate/  `intermediate`: internal aggregates marts are built from (not exported);
+- sql/marts/         `marts`: what analysts, dashboards, the report and the panel packs read.
+Intermediate tables are built from marts and feed later marts, so the intermediate and marts models
+run after staging as one sequence, merged in file-number order (a number is used once across both).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +19,7 @@ import pandas as pd
 from scorecard.frameworks import Framework, indicator_table, threshold_table
 from scorecard.measures import Measure, load_measures, measure_table
 from scorecard.paths import REFERENCE_DIR
-from scorecard.warehouse.build import run_sql_folder
+from scorecard.warehouse.build import run_sql_folders
 from scorecard.warehouse.connect import connect, replace_table
 from scorecard.warehouse.disclosure import install, uninstall
 
@@ -33,7 +41,8 @@ def transform(
         replace_table(con, "staging.evidence_thresholds", threshold_table(frameworks))
         replace_table(con, "staging.measures", measure_table(catalogue))
         install(con)
-        models = run_sql_folder(con, "staging", reference_dir) + run_sql_folder(con, "marts", reference_dir)
+        models = run_sql_folders(con, "staging", reference_dir=reference_dir)
+        models += run_sql_folders(con, "intermediate", "marts", reference_dir=reference_dir)
         uninstall(con)
         con.execute("COMMIT")
     return models

@@ -1,9 +1,9 @@
--- staging.scorecard_groups (intermediate, built after marts.scorecard_totals): area scorecard totals
+-- intermediate.scorecard_groups (built after marts.scorecard_totals): area scorecard totals
 -- summarised per region and per tier, framework and year (computed once, published by the two models
 -- after it). Historic (abolished) areas count in the region of their successor. Every scorecard counts in
 -- `entities` and the mean; for direction, each in exactly one of improving / declining / no_change /
 -- first_year / not_comparable — a not-comparable year is in none of the first four.
-CREATE OR REPLACE TABLE staging.scorecard_groups AS
+CREATE OR REPLACE TABLE intermediate.scorecard_groups AS
 SELECT
     CASE WHEN grouping(a.region_code) = 0 THEN 'region' ELSE 'tier' END AS level,
     CASE WHEN grouping(a.region_code) = 0 THEN a.region_code ELSE a.tier END AS group_code,

@@ -1,11 +1,11 @@
--- marts.ni7: NI7 % positive per area and year (method and disclosure control: sql/staging/030_ni7_groups.sql),
+-- marts.ni7: NI7 % positive per area and year (method and disclosure control: sql/intermediate/005_ni7_groups.sql),
 -- beside its comparators: the area's region, shown only where at least two other areas of the region
 -- have published figures that year (else null, and `region_comparison_note` says why), and all surveyed
 -- areas in England pooled (not England as such: only the areas surveyed that year).
 CREATE OR REPLACE TABLE marts.ni7 AS
 WITH areas AS (
     SELECT g.*, a.area_name, a.region_code
-    FROM staging.ni7_groups AS g
+    FROM intermediate.ni7_groups AS g
     LEFT JOIN staging.areas AS a ON a.area_code = g.group_code
     WHERE g.level = 'area'
 ),
@@ -26,6 +26,6 @@ SELECT x.group_code AS area_code, x.area_name, x.survey_year, x.respondents, x.p
        e.pct_positive AS all_surveyed_pct_positive
 FROM areas AS x
 JOIN published_neighbours AS n USING (group_code, survey_year)
-LEFT JOIN staging.ni7_groups AS r ON r.level = 'region' AND r.group_code = x.region_code AND r.survey_year = x.survey_year
-LEFT JOIN staging.ni7_groups AS e ON e.level = 'england' AND e.survey_year = x.survey_year
+LEFT JOIN intermediate.ni7_groups AS r ON r.level = 'region' AND r.group_code = x.region_code AND r.survey_year = x.survey_year
+LEFT JOIN intermediate.ni7_groups AS e ON e.level = 'england' AND e.survey_year = x.survey_year
 ORDER BY area_code, survey_year;

@@ -3,7 +3,7 @@
 -- their published values) — the difference, and how it compares: 'higher' / 'lower' when the peer
 -- mean lies outside the provider's 95% interval, 'similar' when inside (as OHID Fingertips compares
 -- areas with England). Null when suppressed or when there are no peers. A suppressed value (primary or
--- secondary: staging.provider_measures) is never a peer, so no published peer mean contains it.
+-- secondary: intermediate.provider_measures) is never a peer, so no published peer mean contains it.
 -- Peers' figures are each group's totals less the provider's own value (one pass, not a query per row),
 -- in whole millionths, so a peer mean on a rounding boundary (7.825) is rounded exactly (7.83), the
 -- same way every run. A provider without a type or a region has no peers there (0, mean NULL).
@@ -11,7 +11,7 @@ CREATE OR REPLACE TABLE marts.provider_benchmarks AS
 WITH measured AS (
     SELECT m.*, r.provider_name, r.provider_type, r.region_code, r.region_name,
            CASE WHEN NOT m.suppressed AND m.value IS NOT NULL THEN 1 ELSE 0 END AS counted
-    FROM staging.provider_measures AS m
+    FROM intermediate.provider_measures AS m
     JOIN staging.provider_register AS r USING (ukprn)
 ),
 national AS (

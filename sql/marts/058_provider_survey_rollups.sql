@@ -3,13 +3,8 @@
 -- county) and each local-authority tier (unitary / county / district), per year: providers,
 -- respondents, mean score and 95% interval. Suppressed under min_base() ('primary'), and where the
 -- roll-up would give away a suppressed provider or roll-up by differencing ('secondary'; the rule and
--- its groups: sql/staging/060_provider_satisfaction.sql); a suppressed roll-up keeps providers and
+-- its groups: sql/intermediate/042_provider_satisfaction.sql); a suppressed roll-up keeps providers and
 -- respondents, its mean and interval are null.
-CREATE OR REPLACE TABLE staging.provider_answers AS
-SELECT 'learner_satisfaction' AS measure, ukprn, survey_year, overall_satisfaction AS score FROM staging.learner_survey_responses WHERE overall_satisfaction IS NOT NULL
-UNION ALL
-SELECT 'employer_satisfaction', ukprn, survey_year, overall_satisfaction FROM staging.employer_survey_responses WHERE overall_satisfaction IS NOT NULL;
-
 CREATE OR REPLACE TABLE marts.provider_survey_rollups AS
 WITH pooled AS (
     SELECT a.measure,
@@ -22,7 +17,7 @@ WITH pooled AS (
            round(avg(a.score), 2) AS mean_score,
            round(avg(a.score) - 1.96 * stddev_samp(a.score) / sqrt(count(*)), 2) AS ci_low,
            round(avg(a.score) + 1.96 * stddev_samp(a.score) / sqrt(count(*)), 2) AS ci_high
-    FROM staging.provider_answers AS a
+    FROM intermediate.provider_answers AS a
     JOIN staging.provider_register AS r USING (ukprn)
     GROUP BY GROUPING SETS ((a.measure, a.survey_year, r.region_code), (a.measure, a.survey_year, r.upper_tier_code), (a.measure, a.survey_year, r.tier))
 )
@@ -33,6 +28,6 @@ SELECT p.measure, p.level, p.group_code, p.group_name, p.survey_year, p.provider
        s.suppression IS NOT NULL AS suppressed,
        s.suppression
 FROM pooled AS p
-LEFT JOIN staging.provider_disclosure AS s
+LEFT JOIN intermediate.provider_disclosure AS s
     ON s.survey || '_satisfaction' = p.measure AND s.level = p.level AND s.code IS NOT DISTINCT FROM p.group_code AND s.survey_year = p.survey_year
 ORDER BY p.measure, p.level, p.group_code, p.survey_year;

@@ -19,7 +19,7 @@ FROM staging.relationship_poll_responses
 WHERE relationship_good IS NOT NULL
 GROUP BY area_code, survey_year
 UNION ALL
-SELECT measure, ukprn, survey_year, value, ci_low, ci_high, base, suppressed FROM staging.provider_measures
+SELECT measure, ukprn, survey_year, value, ci_low, ci_high, base, suppressed FROM intermediate.provider_measures
 UNION ALL
 SELECT 'deprivation_reach_ratio', ukprn, survey_year, reach_ratio, NULL, NULL, learners_with_lsoa, suppressed OR reach_ratio IS NULL
 FROM marts.deprivation_reach

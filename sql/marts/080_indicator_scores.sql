@@ -9,7 +9,8 @@
 -- by the framework's scorecard_years option, `panel` (default) — only years with a sector, public-body
 -- or agreed assessment — or `all`. Evidence-only years stay here for the evidence columns and panel packs.
 -- in_register: for a provider framework, whether the UKPRN is in raw/providers/ (false: loaded, but
--- flagged unregistered); null for an area framework.
+-- flagged unregistered); null for an area framework. The entity's name, tier and region (marts.entities)
+-- and the framework's name label each row.
 CREATE OR REPLACE TABLE marts.indicator_scores AS
 WITH assessed AS (
     PIVOT (SELECT framework, entity_code, year, indicator_id, assessor, score FROM staging.assessment_scores)
@@ -37,13 +38,13 @@ combined AS (
     SELECT s.framework, s.entity_code, s.year, i.indicator_id, i.position, i.indicator_text, i.max_points AS max_score,
            a.sector AS sector_score, a.public_body AS public_body_score, a.agreed AS agreed_score,
            e.evidence_score, e.evidence_value, e.evidence_year, i.evidence_measure,
-           i.scorecard_years = 'all' OR p.year IS NOT NULL AS scorecard_year,
+           i.scorecard_years = 'all' OR p.year IS NOT NULL AS scorecard_year, i.framework_name, i.entity AS entity_type,
            CASE WHEN i.entity = 'provider' THEN reg.ukprn IS NOT NULL END AS in_register
     FROM scorecards AS s
     JOIN staging.framework_indicators AS i ON i.framework = s.framework
     LEFT JOIN assessed AS a
       ON a.framework = s.framework AND a.entity_code = s.entity_code AND a.year = s.year AND a.indicator_id = i.indicator_id
-    LEFT JOIN staging.evidence_scores AS e
+    LEFT JOIN marts.evidence_scores AS e
       ON e.framework = s.framework AND e.entity_code = s.entity_code AND e.year = s.year AND e.indicator_id = i.indicator_id
     LEFT JOIN panel_years AS p
       ON p.framework = s.framework AND p.entity_code = s.entity_code AND p.year = s.year
@@ -70,6 +71,8 @@ SELECT
     max_score, basis,
     sector_score::TINYINT AS sector_score, public_body_score::TINYINT AS public_body_score,
     agreed_score::TINYINT AS agreed_score, evidence_score::TINYINT AS evidence_score,
-    evidence_measure, evidence_value, evidence_year, position, scorecard_year, in_register
-FROM decided
+    evidence_measure, evidence_value, evidence_year, position, scorecard_year, d.in_register,
+    framework_name, entity_type, coalesce(e.entity_name, entity_code) AS entity_name, e.tier, e.region_code, e.region_name
+FROM decided AS d
+LEFT JOIN marts.entities AS e USING (entity_code, entity_type)
 ORDER BY framework, entity_code, year, position;

@@ -5,6 +5,7 @@
 -- over the indicators scored both this year and in the previous scorecard year that had any score;
 -- indicators_compared counts them. With fewer than the framework's min_indicators_compared (default
 -- half its indicators, rounded up) the direction is 'not comparable' — change is still shown as computed.
+-- The entity's name, tier and region (marts.entities) and the framework's name and size label each row.
 CREATE OR REPLACE TABLE marts.scorecard_totals AS
 WITH published AS (
     SELECT * FROM marts.indicator_scores WHERE scorecard_year
@@ -39,7 +40,8 @@ changes AS (
     GROUP BY ALL
 ),
 thresholds AS (
-    SELECT framework, any_value(min_indicators_compared) AS min_indicators_compared
+    SELECT framework, any_value(framework_name) AS framework_name, any_value(entity) AS entity_type,
+           count(*)::INTEGER AS framework_indicators, any_value(min_indicators_compared) AS min_indicators_compared
     FROM staging.framework_indicators GROUP BY framework
 )
 SELECT
@@ -54,8 +56,11 @@ SELECT
     END AS direction_of_travel,
     w.previous_year,   -- the year compared with
     CASE WHEN w.previous_year IS NOT NULL THEN coalesce(c.indicators_compared, 0) END::INTEGER AS indicators_compared,
-    w.in_register   -- provider frameworks: false for a UKPRN not in the register (unregistered); null for areas
+    w.in_register,   -- provider frameworks: false for a UKPRN not in the register (unregistered); null for areas
+    k.framework_name, k.entity_type, coalesce(e.entity_name, w.entity_code) AS entity_name, e.tier, e.region_code, e.region_name,
+    k.framework_indicators, k.min_indicators_compared
 FROM with_previous AS w
 LEFT JOIN changes AS c USING (framework, entity_code, year)
 JOIN thresholds AS k USING (framework)
+LEFT JOIN marts.entities AS e ON e.entity_code = w.entity_code AND e.entity_type = k.entity_type
 ORDER BY framework, entity_code, year;
