@@ -527,3 +527,64 @@ def test_a_region_is_a_comparator_only_with_two_other_published_areas(tmp_path, 
     assert query(path, "SELECT region_name FROM marts.ni7_by_region WHERE region_code = 'E92000001'") == [
         ("All surveyed areas in England",)
     ]
+
+
+# ------------------------------------------------------------------------------ measure comparisons
+
+
+@pytest.fixture(scope="module")
+def pooled_poll(tmp_path_factory, frameworks):
+    path = tmp_path_factory.mktemp("disclosure-pooled-poll") / "w.duckdb"
+    with connect(path) as con:
+        ensure_schema(con)
+        # 2010: Bristol 9 answers (primary), Camden 22: all surveyed areas less Camden would give Bristol away.
+        # 2011: Bristol 9 and Rushcliffe 8 (both primary), Camden 22: the pooled figure reveals only their sum.
+        for area, year, n, agreeing in [
+            ("E06000023", 2010, 9, 3),
+            ("E09000007", 2010, 22, 11),
+            ("E06000023", 2011, 9, 3),
+            ("E07000176", 2011, 8, 6),
+            ("E09000007", 2011, 22, 11),
+        ]:
+            for i in range(n):
+                con.execute(
+                    f"INSERT INTO staging.relationship_poll_responses VALUES (?, ?, ?, 'sector', ?, NULL, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
+                    [f"{area}{year}{i}", area, year, 5 if i < agreeing else 2],
+                )
+    transform(path, frameworks)
+    return path
+
+
+def test_the_pooled_poll_benchmark_is_withheld_where_it_would_reveal_a_suppressed_area(pooled_poll):
+    rows = query(
+        pooled_poll,
+        """SELECT survey_year, entity_code, value, suppression, benchmark_value, benchmark_count, comparison, comparison_note
+           FROM marts.measure_comparisons WHERE measure = 'relationship_good_pct_agree' ORDER BY survey_year, entity_code""",
+    )
+    note = "the figure of all surveyed areas is suppressed: it would reveal a suppressed area"
+    assert rows == [
+        (2010, "E06000023", None, "primary", None, 2, None, "the area's figure is suppressed (primary)"),
+        (2010, "E09000007", 50.0, None, None, 2, None, note),
+        (2011, "E06000023", None, "primary", 51.3, 3, None, "the area's figure is suppressed (primary)"),
+        (2011, "E07000176", None, "primary", 51.3, 3, None, "the area's figure is suppressed (primary)"),
+        (2011, "E09000007", 50.0, None, 51.3, 3, "similar", None),
+    ]
+    # 2011: 51.3% of 39 answers is 20 agreeing; less Camden's 11 leaves 9 between Bristol and Rushcliffe, not either one
+    published = {"all": 20, "E09000007": 11}
+    assert determined([("all", ["E06000023", "E07000176", "E09000007"])], published) == set()
+
+
+def test_no_comparison_shows_a_suppressed_value(providers, ni7, pooled_poll):
+    for path in (providers, ni7, pooled_poll):
+        assert query(
+            path,
+            "SELECT count(*) FROM marts.measure_comparisons WHERE suppression IS NOT NULL AND (value IS NOT NULL OR ci_low IS NOT NULL OR ci_high IS NOT NULL OR comparison IS NOT NULL)",
+        ) == [(0,)]
+        # a peer mean never contains a suppressed value: the same rule as marts.provider_benchmarks
+        assert query(
+            path,
+            """SELECT count(*) FROM marts.measure_comparisons c JOIN marts.provider_benchmarks b
+               ON b.ukprn = c.entity_code AND b.survey_year = c.survey_year AND b.measure = c.measure
+               WHERE (c.benchmark = 'national_peers' AND c.benchmark_value IS DISTINCT FROM b.national_peer_mean)
+                  OR (c.benchmark = 'regional_peers' AND c.benchmark_value IS DISTINCT FROM b.regional_peer_mean)""",
+        ) == [(0,)]

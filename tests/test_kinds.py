@@ -8,7 +8,7 @@ import pytest
 
 from scorecard.ingest.normalise import NORMALISERS
 from scorecard.kinds import KINDS
-from scorecard.paths import EXPECTATIONS_DIR
+from scorecard.paths import EXPECTATIONS_DIR, SQL_DIR
 from scorecard.warehouse.build import ensure_schema
 
 LINEAGE = ["source_file", "row_number", "file_sha256", "run_id"]
@@ -73,3 +73,12 @@ def test_suite_is_named_after_its_kind_and_only_names_template_columns(kind):
         kwargs = expectation["kwargs"]
         named |= {kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs} | set(kwargs.get("column_list", []))
     assert named <= set(KINDS[kind].columns)
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_is_a_source_in_marts_entity_sources(kind):
+    model = (SQL_DIR / "marts" / "096_entity_sources.sql").read_text(encoding="utf-8")
+    spec = KINDS[kind]
+    assert f"{spec.entity_column}, '{kind}', source_file FROM {spec.staging_table}" in model or (
+        f"{spec.entity_column} AS entity_code, '{kind}' AS kind, source_file FROM {spec.staging_table}" in model
+    )

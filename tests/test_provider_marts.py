@@ -265,3 +265,54 @@ def test_a_poll_area_with_one_side_only_publishes_no_both_sides_figure_under_the
         warehouse,
         "SELECT base, value, suppressed FROM marts.evidence_measures WHERE measure = 'relationship_good_pct_agree' AND entity_code = 'E09000007'",
     ) == [(9, None, True)]
+
+
+def test_comparisons_read_through_the_measures_polarity(warehouse):
+    rows = query(
+        warehouse,
+        """SELECT c.comparison, m.polarity, c.significance, count(*) FROM marts.measure_comparisons c
+           JOIN marts.measures m USING (measure) GROUP BY ALL""",
+    )
+    reading = {
+        "higher is better": {"higher": "better", "similar": "similar", "lower": "worse"},
+        "lower is better": {"higher": "worse", "similar": "similar", "lower": "better"},
+        "no direction": {"higher": "higher", "similar": "similar", "lower": "lower"},
+    }
+    assert rows and all(significance == reading[polarity].get(comparison) for comparison, polarity, significance, _ in rows)
+    # Provider A: its satisfaction is hidden by differencing with Bristol's roll-up; its confidence gain has no published peers
+    assert query(
+        warehouse,
+        """SELECT measure, benchmark, benchmark_value, benchmark_count, comparison, significance, comparison_note
+           FROM marts.measure_comparisons WHERE entity_code = '10000001' AND measure IN ('learner_satisfaction', 'confidence_change')
+           ORDER BY measure, benchmark""",
+    ) == [
+        ("confidence_change", "national_peers", None, 0, None, None, "no other provider of the same type has a published figure that year"),
+        (
+            "confidence_change",
+            "regional_peers",
+            None,
+            0,
+            None,
+            None,
+            "no other provider of the same type in the region has a published figure that year",
+        ),
+        ("learner_satisfaction", "national_peers", 8.0, 1, None, None, "the provider's figure is suppressed (secondary)"),
+        ("learner_satisfaction", "regional_peers", 8.0, 1, None, None, "the provider's figure is suppressed (secondary)"),
+    ]
+
+
+def test_entities_and_indicators_label_the_scores(warehouse):
+    assert query(
+        warehouse, "SELECT * FROM marts.entities WHERE entity_code IN ('10000001', '19999999', 'E06000023') ORDER BY entity_code"
+    ) == [
+        ("10000001", "provider", "Provider A", "unitary", "E12000009", "South West", "general further education college", True),
+        ("19999999", "provider", "19999999", None, None, None, None, False),
+        ("E06000023", "area", "Bristol, City of", "unitary", "E12000009", "South West", None, None),
+    ]
+    assert query(
+        warehouse,
+        "SELECT evidence_measure, thresholds, polarity, framework_indicators FROM marts.indicators WHERE framework = 'community_scorecard' AND indicator_id IN ('CS04', 'CS08') ORDER BY position",
+    ) == [
+        ("confidence_change", "from -5: 0 points; from 0.25: 1 point; from 0.5: 2 points; from 1: 3 points", "higher is better", 10),
+        (None, None, None, 10),
+    ]
