@@ -159,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
         "status",
         help="when the warehouse was last published, by which run, and what each file did",
         description="Read the published warehouse: the last run, each file's outcome with its row counts, and the "
-        "most frequent quarantine reasons. --json for monitoring.",
+        "most frequent quarantine reasons; with --history, the last N runs of audit.run_log instead (newest first: when, "
+        "how long, files and rows by outcome). --json for monitoring.",
     )
     status.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help="DuckDB file (default: %(default)s)")
     status.add_argument("--json", action="store_true", help="print exactly one JSON object")
