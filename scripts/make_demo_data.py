@@ -1327,6 +1327,27 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+# raw/'s folders, and the files kept by hand (this script leaves them as they are), in raw/README.md.
+FOLDERS_README = [
+    "## Folders",
+    "",
+    "- `ni7/` — NI7 third-sector organisations surveys (one file per survey year, or per area)",
+    "- `relationship_poll/` — relationship polls between the voluntary sector and public bodies",
+    "- `learner_survey/` — learner surveys of learning providers (by UKPRN)",
+    "- `employer_survey/` — employer surveys of learning providers (by UKPRN)",
+    "- `assessment/` — panel scores per indicator, proposed by each side or agreed; filled panel packs go here too",
+    "- `providers/` — the provider register (not a survey kind): names, types and home areas of the learning providers",
+    "",
+    "Two files are kept by hand; `scripts/make_demo_data.py` does not write them:",
+    "",
+    "- `assessment/community_scores_2023.csv` — panel scores for the community scorecard of learning providers, 2023 "
+    "(8 rows: 10001465 and 10004927; each side's score, or agreed, with notes)",
+    "- `providers/provider_register.csv` — the register: `ukprn`, `provider_name`, `provider_type`, `area_code` of the ten "
+    "demo providers (the script checks that its providers are listed)",
+    "",
+]
+
+
 def write_readme(
     files: list[DemoFile],
     ni7: pd.DataFrame,
@@ -1348,6 +1369,7 @@ def write_readme(
         "",
         "Row numbers below are 1-based data rows (the header is not counted), as in `audit.quarantine.row_number`.",
         "",
+        *FOLDERS_README,
         "## Files",
         "",
         "| file | data rows | deliberate defects |",

@@ -13,9 +13,9 @@ import duckdb
 import pytest
 
 from scorecard.pipeline import PlainSteps, PublishedWithFailures, RunOptions, RunSummary, run, write_run_log
+from scorecard.publish.exports import export_marts
 from scorecard.warehouse.build import WarehouseUnreadable, previous_path, start_build
 from scorecard.warehouse.connect import connect
-from scorecard.warehouse.exports import export_marts
 
 HEADER = "respondent_id,area_code,survey_year,influence\n"
 # The second row's influence (9) is outside 1-4: it is quarantined.
@@ -53,7 +53,7 @@ def test_export_marts_writes_into_a_folder_named_with_a_quote(tmp_path):
         con.execute("CREATE SCHEMA marts")
         con.execute("CREATE TABLE marts.\"it's\" AS SELECT 'a'')--' AS value")
     written = export_marts(warehouse, folder / "exports")
-    assert [path.name for path in written] == ["it's.parquet"]
+    assert [path.name for path in written] == ["it's.parquet", "it's.csv"]
     with duckdb.connect() as con:
         assert con.execute("SELECT value FROM read_parquet(?)", [str(written[0])]).fetchall() == [("a')--",)]
 
@@ -81,7 +81,7 @@ def test_exports_folder_that_is_a_file_says_the_warehouse_was_published(tmp_path
 
     run_id = failure.value.summary.run_id
     message = str(failure.value)
-    assert message.startswith(f"published {warehouse} (run {run_id}); Parquet exports not written to {exports}: ")
+    assert message.startswith(f"published {warehouse} (run {run_id}); Parquet and CSV exports not written to {exports}: ")
     assert f"; report rebuilt in {warehouse.parent / 'reports'}" in message
     assert "unchanged" not in message
     assert repr(failure.value) == f"PublishedWithFailures({message!r})"  # what Prefect logs
