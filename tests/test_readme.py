@@ -152,11 +152,14 @@ def test_every_runnable_block_of_the_readme_runs(tmp_path):
             )
 
 
-def test_the_command_list_names_only_commands_and_options_the_cli_has():
+def test_the_command_list_names_every_command_and_only_options_the_cli_has():
     listed = command_list(README.read_text(encoding="utf-8"))
     assert listed, "the README's command list is empty"
-    unknown_commands = sorted(set(listed) - help_commands(scorecard_help()))
+    commands = help_commands(scorecard_help())
+    unknown_commands = sorted(set(listed) - commands)
     assert unknown_commands == [], f"listed in the README but not in `scorecard --help`: {unknown_commands}"
+    unlisted_commands = sorted(commands - set(listed))
+    assert unlisted_commands == [], f"in `scorecard --help` but not in the README's command list: {unlisted_commands}"
     for command, options in listed.items():
         command_help = scorecard_help(command)
         unknown_options = [option for option in options if not re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", command_help)]
