@@ -10,3 +10,23 @@ FROM intermediate.provider_satisfaction AS s
 LEFT JOIN staging.provider_register AS r USING (ukprn)
 WHERE s.survey = 'learner'
 ORDER BY s.ukprn, s.survey_year;
+
+COMMENT ON TABLE marts.learner_satisfaction IS 'Learner survey per provider and year: overall satisfaction (0–10) with its 95% interval, likelihood to recommend, teaching and support means. Method and disclosure control: marts.measures (learner_satisfaction, learner_recommend).';
+COMMENT ON COLUMN marts.learner_satisfaction.ukprn IS 'The provider''s UK Provider Reference Number (8 digits starting with 1).';
+COMMENT ON COLUMN marts.learner_satisfaction.provider_name IS 'The provider''s name in the register (raw/providers/); null when unregistered.';
+COMMENT ON COLUMN marts.learner_satisfaction.provider_type IS 'The provider''s type in the register; its peers share it.';
+COMMENT ON COLUMN marts.learner_satisfaction.region_name IS 'Name of the English region.';
+COMMENT ON COLUMN marts.learner_satisfaction.in_register IS 'Whether the UKPRN is in the provider register, raw/providers/ (false: loaded, but unregistered).';
+COMMENT ON COLUMN marts.learner_satisfaction.survey_year IS 'Survey year (an academic year 2023/24 is stored as 2023).';
+COMMENT ON COLUMN marts.learner_satisfaction.respondents IS 'Learners who answered overall satisfaction (the base).';
+COMMENT ON COLUMN marts.learner_satisfaction.mean_score IS 'Mean overall satisfaction, 0–10; null when suppressed.';
+COMMENT ON COLUMN marts.learner_satisfaction.ci_low IS 'Lower end of the 95% interval (mean − 1.96·s/√n); null when suppressed.';
+COMMENT ON COLUMN marts.learner_satisfaction.ci_high IS 'Upper end of the 95% interval (mean + 1.96·s/√n); null when suppressed.';
+COMMENT ON COLUMN marts.learner_satisfaction.suppressed IS 'True when overall satisfaction is withheld (primary: base under 10; secondary: see suppression).';
+COMMENT ON COLUMN marts.learner_satisfaction.recommend_respondents IS 'Learners who answered the recommend question.';
+COMMENT ON COLUMN marts.learner_satisfaction.recommend_mean IS 'Mean likelihood to recommend, 0–10; null under a base of 10.';
+COMMENT ON COLUMN marts.learner_satisfaction.recommend_ci_low IS 'Lower end of its 95% interval.';
+COMMENT ON COLUMN marts.learner_satisfaction.recommend_ci_high IS 'Upper end of its 95% interval.';
+COMMENT ON COLUMN marts.learner_satisfaction.teaching_mean IS 'Mean rating of teaching, 0–10; null under a base of 10.';
+COMMENT ON COLUMN marts.learner_satisfaction.support_mean IS 'Mean rating of support, 0–10; null under a base of 10.';
+COMMENT ON COLUMN marts.learner_satisfaction.suppression IS 'Suppression of overall satisfaction: ''primary'' (base under 10), ''secondary'' (would reveal a suppressed provider or roll-up by differencing with marts.provider_survey_rollups) or null.';

@@ -51,3 +51,25 @@ SELECT ukprn, provider_name, provider_type, region_name, survey_year, measure, v
        suppression
 FROM compared
 ORDER BY ukprn, survey_year, measure;
+
+COMMENT ON TABLE marts.provider_benchmarks IS 'Every survey measure of a registered provider beside the mean of its peers — the other registered providers of the same type that year, nationally and in its region — and how it compares (as OHID Fingertips). A suppressed value is never counted as a peer.';
+COMMENT ON COLUMN marts.provider_benchmarks.ukprn IS 'The provider''s UK Provider Reference Number (8 digits starting with 1).';
+COMMENT ON COLUMN marts.provider_benchmarks.provider_name IS 'The provider''s name in the register (raw/providers/); null when unregistered.';
+COMMENT ON COLUMN marts.provider_benchmarks.provider_type IS 'The provider''s type in the register; its peers share it.';
+COMMENT ON COLUMN marts.provider_benchmarks.region_name IS 'Name of the English region.';
+COMMENT ON COLUMN marts.provider_benchmarks.survey_year IS 'Survey year (an academic year 2023/24 is stored as 2023).';
+COMMENT ON COLUMN marts.provider_benchmarks.measure IS 'Measure id (marts.measures).';
+COMMENT ON COLUMN marts.provider_benchmarks.value IS 'The provider''s value; null when suppressed.';
+COMMENT ON COLUMN marts.provider_benchmarks.ci_low IS 'Lower end of the value''s 95% interval.';
+COMMENT ON COLUMN marts.provider_benchmarks.ci_high IS 'Upper end of the value''s 95% interval.';
+COMMENT ON COLUMN marts.provider_benchmarks.base IS 'Unweighted base of the value.';
+COMMENT ON COLUMN marts.provider_benchmarks.suppressed IS 'True when the value is withheld (suppression is not null).';
+COMMENT ON COLUMN marts.provider_benchmarks.national_peers IS 'Peers in England with a published value (0: none).';
+COMMENT ON COLUMN marts.provider_benchmarks.national_peer_mean IS 'Unweighted mean of their published values, rounded exactly to 2 decimals.';
+COMMENT ON COLUMN marts.provider_benchmarks.national_difference IS 'value − national peer mean.';
+COMMENT ON COLUMN marts.provider_benchmarks.national_comparison IS '''higher'' / ''lower'' when the peer mean lies outside the provider''s 95% interval, ''similar'' inside; null when suppressed or no peers.';
+COMMENT ON COLUMN marts.provider_benchmarks.regional_peers IS 'Peers in the provider''s region with a published value.';
+COMMENT ON COLUMN marts.provider_benchmarks.regional_peer_mean IS 'Unweighted mean of their published values.';
+COMMENT ON COLUMN marts.provider_benchmarks.regional_difference IS 'value − regional peer mean.';
+COMMENT ON COLUMN marts.provider_benchmarks.regional_comparison IS 'As national_comparison, against the regional peers.';
+COMMENT ON COLUMN marts.provider_benchmarks.suppression IS '''primary'' (unweighted base under 10), ''secondary'' (withheld because published figures would reveal a primary one by differencing) or null (published).';

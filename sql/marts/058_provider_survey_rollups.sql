@@ -31,3 +31,17 @@ FROM pooled AS p
 LEFT JOIN intermediate.provider_disclosure AS s
     ON s.survey || '_satisfaction' = p.measure AND s.level = p.level AND s.code IS NOT DISTINCT FROM p.group_code AND s.survey_year = p.survey_year
 ORDER BY p.measure, p.level, p.group_code, p.survey_year;
+
+COMMENT ON TABLE marts.provider_survey_rollups IS 'Learner and employer overall satisfaction pooled over the registered providers based in each region, each upper-tier area and each local-authority tier, per year.';
+COMMENT ON COLUMN marts.provider_survey_rollups.measure IS '''learner_satisfaction'' or ''employer_satisfaction''.';
+COMMENT ON COLUMN marts.provider_survey_rollups.level IS '''region'', ''upper_tier_area'' (districts of two-tier areas rolled up to their county) or ''tier''.';
+COMMENT ON COLUMN marts.provider_survey_rollups.group_code IS 'Region code, upper-tier area code, or tier.';
+COMMENT ON COLUMN marts.provider_survey_rollups.group_name IS 'Its name.';
+COMMENT ON COLUMN marts.provider_survey_rollups.survey_year IS 'Survey year (an academic year 2023/24 is stored as 2023).';
+COMMENT ON COLUMN marts.provider_survey_rollups.providers IS 'Registered providers pooled.';
+COMMENT ON COLUMN marts.provider_survey_rollups.respondents IS 'Answers pooled (the base).';
+COMMENT ON COLUMN marts.provider_survey_rollups.mean_score IS 'Mean overall satisfaction, 0–10; null when suppressed.';
+COMMENT ON COLUMN marts.provider_survey_rollups.ci_low IS 'Lower end of the 95% interval (mean − 1.96·s/√n).';
+COMMENT ON COLUMN marts.provider_survey_rollups.ci_high IS 'Upper end of the 95% interval.';
+COMMENT ON COLUMN marts.provider_survey_rollups.suppressed IS 'True when the value is withheld (suppression is not null).';
+COMMENT ON COLUMN marts.provider_survey_rollups.suppression IS '''primary'' (unweighted base under 10), ''secondary'' (withheld because published figures would reveal a primary one by differencing) or null (published).';

@@ -46,3 +46,19 @@ FROM poll_sides AS s
 JOIN secondary_suppression('poll_cells', 'poll_links') AS d USING (cell)
 LEFT JOIN staging.areas AS a USING (area_code)
 ORDER BY s.area_code, s.survey_year, s.statement, s.side;
+
+COMMENT ON TABLE marts.relationship_poll IS 'The relationship poll per area, year, side and statement: % agreeing with its 95% Wilson interval and the mean answer. Method and disclosure control: marts.measures (the *_pct_agree measures).';
+COMMENT ON COLUMN marts.relationship_poll.area_code IS 'ONS (GSS) code of the local authority.';
+COMMENT ON COLUMN marts.relationship_poll.area_name IS 'Name of the local authority.';
+COMMENT ON COLUMN marts.relationship_poll.survey_year IS 'Survey year (an academic year 2023/24 is stored as 2023).';
+COMMENT ON COLUMN marts.relationship_poll.side IS '''sector'' (voluntary sector representatives) or ''public_body''.';
+COMMENT ON COLUMN marts.relationship_poll.statement IS '''relationship_good'', ''relationship_improving'', ''views_listened_to'', ''independence_respected'' or ''funding_fair''.';
+COMMENT ON COLUMN marts.relationship_poll.measure IS 'The statement''s measure in marts.measures (statement || ''_pct_agree'').';
+COMMENT ON COLUMN marts.relationship_poll.respondents IS 'Answers 1–5 (don''t know not in the base).';
+COMMENT ON COLUMN marts.relationship_poll.agreeing IS 'Answers 4–5; null when suppressed.';
+COMMENT ON COLUMN marts.relationship_poll.pct_agree IS '% agreeing; null when suppressed.';
+COMMENT ON COLUMN marts.relationship_poll.ci_low IS 'Lower end of the 95% Wilson interval, %.';
+COMMENT ON COLUMN marts.relationship_poll.ci_high IS 'Upper end of the 95% Wilson interval, %.';
+COMMENT ON COLUMN marts.relationship_poll.mean_score IS 'Mean answer, 1–5; null when suppressed.';
+COMMENT ON COLUMN marts.relationship_poll.suppressed IS 'True when the value is withheld (suppression is not null).';
+COMMENT ON COLUMN marts.relationship_poll.suppression IS '''primary'' (side under 10), ''secondary'' (the other side is suppressed: the two add up to the published both-sides figure) or null.';

@@ -31,3 +31,17 @@ SELECT area_code, area_name, survey_year, statement,
             WHEN 'secondary' IN (sector_suppression, public_body_suppression) THEN 'secondary' END AS suppression
 FROM tested
 ORDER BY area_code, survey_year, statement;
+
+COMMENT ON TABLE marts.relationship_poll_gap IS 'The perception gap per area, year and statement: public bodies'' % agreeing minus the sector''s, and whether it is statistically significant. Null unless both sides are published.';
+COMMENT ON COLUMN marts.relationship_poll_gap.area_code IS 'ONS (GSS) code of the local authority.';
+COMMENT ON COLUMN marts.relationship_poll_gap.area_name IS 'Name of the local authority.';
+COMMENT ON COLUMN marts.relationship_poll_gap.survey_year IS 'Survey year (an academic year 2023/24 is stored as 2023).';
+COMMENT ON COLUMN marts.relationship_poll_gap.statement IS 'The poll statement (see marts.relationship_poll).';
+COMMENT ON COLUMN marts.relationship_poll_gap.sector_respondents IS 'Sector answers 1–5.';
+COMMENT ON COLUMN marts.relationship_poll_gap.sector_pct_agree IS 'Sector % agreeing; null when suppressed.';
+COMMENT ON COLUMN marts.relationship_poll_gap.public_body_respondents IS 'Public-body answers 1–5.';
+COMMENT ON COLUMN marts.relationship_poll_gap.public_body_pct_agree IS 'Public bodies'' % agreeing; null when suppressed.';
+COMMENT ON COLUMN marts.relationship_poll_gap.gap IS 'public_body_pct_agree − sector_pct_agree, percentage points.';
+COMMENT ON COLUMN marts.relationship_poll_gap.z IS 'Two-proportion z statistic.';
+COMMENT ON COLUMN marts.relationship_poll_gap.significant IS '|z| > 1.96.';
+COMMENT ON COLUMN marts.relationship_poll_gap.suppression IS '''primary'' when a side is primary suppressed, else ''secondary'' when a side is secondary suppressed, else null.';

@@ -32,3 +32,14 @@ SELECT m.*, CASE WHEN regexp_full_match(m.entity_code, '1[0-9]{7}') THEN r.ukprn
 FROM measures AS m
 LEFT JOIN staging.provider_register AS r ON r.ukprn = m.entity_code
 ORDER BY measure, entity_code, year;
+
+COMMENT ON TABLE marts.evidence_measures IS 'The survey measures framework evidence rules may use (marts.measures where evidence), one row per measure, entity and year. Suppressed values stay listed but are never used as evidence.';
+COMMENT ON COLUMN marts.evidence_measures.measure IS 'Measure id (marts.measures).';
+COMMENT ON COLUMN marts.evidence_measures.entity_code IS 'Area code or UKPRN.';
+COMMENT ON COLUMN marts.evidence_measures.year IS 'Survey year.';
+COMMENT ON COLUMN marts.evidence_measures.value IS 'The value; null when suppressed.';
+COMMENT ON COLUMN marts.evidence_measures.ci_low IS 'Lower end of the 95% interval (null for measures without one).';
+COMMENT ON COLUMN marts.evidence_measures.ci_high IS 'Upper end of the 95% interval.';
+COMMENT ON COLUMN marts.evidence_measures.base IS 'Unweighted base.';
+COMMENT ON COLUMN marts.evidence_measures.suppressed IS 'True when withheld, or (contextual measures) when there is no value to compare.';
+COMMENT ON COLUMN marts.evidence_measures.in_register IS 'A provider''s measure: whether its UKPRN is in raw/providers/; null for an area''s.';

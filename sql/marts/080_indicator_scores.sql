@@ -76,3 +76,29 @@ SELECT
 FROM decided AS d
 LEFT JOIN marts.entities AS e USING (entity_code, entity_type)
 ORDER BY framework, entity_code, year, position;
+
+COMMENT ON TABLE marts.indicator_scores IS 'Every indicator of every framework, for each entity and year with panel scores or usable evidence, with its final score and the basis of it, labelled with the entity''s name, tier and region.';
+COMMENT ON COLUMN marts.indicator_scores.framework IS 'Framework id (the `id` of its file in scorecards/).';
+COMMENT ON COLUMN marts.indicator_scores.entity_code IS 'Area code, or UKPRN for a provider framework.';
+COMMENT ON COLUMN marts.indicator_scores.year IS 'Scorecard year.';
+COMMENT ON COLUMN marts.indicator_scores.indicator_id IS 'Indicator id within the framework.';
+COMMENT ON COLUMN marts.indicator_scores.indicator_text IS 'The indicator as the framework words it.';
+COMMENT ON COLUMN marts.indicator_scores.score IS 'Final score (agreed, consensus or evidence); null when disputed or missing.';
+COMMENT ON COLUMN marts.indicator_scores.max_score IS 'Most points the indicator can score.';
+COMMENT ON COLUMN marts.indicator_scores.basis IS '''agreed'' (the panel), ''consensus'' (both sides the same), ''disputed'' (both sides differ: no score until agreed), ''evidence'' (the evidence rule) or ''missing''.';
+COMMENT ON COLUMN marts.indicator_scores.sector_score IS 'Score proposed by the sector representatives.';
+COMMENT ON COLUMN marts.indicator_scores.public_body_score IS 'Score proposed by the public bodies.';
+COMMENT ON COLUMN marts.indicator_scores.agreed_score IS 'Score agreed by the panel.';
+COMMENT ON COLUMN marts.indicator_scores.evidence_score IS 'Score the evidence rule suggests (marts.evidence_scores).';
+COMMENT ON COLUMN marts.indicator_scores.evidence_measure IS 'The measure behind the evidence score (marts.measures).';
+COMMENT ON COLUMN marts.indicator_scores.evidence_value IS 'Its value.';
+COMMENT ON COLUMN marts.indicator_scores.evidence_year IS 'Its survey year.';
+COMMENT ON COLUMN marts.indicator_scores.position IS 'The indicator''s order in the framework.';
+COMMENT ON COLUMN marts.indicator_scores.scorecard_year IS 'True when the year is published as a scorecard (the framework''s scorecard_years); false for an evidence-only year kept for its evidence.';
+COMMENT ON COLUMN marts.indicator_scores.in_register IS 'Provider frameworks: false for an unregistered UKPRN; null for an area framework.';
+COMMENT ON COLUMN marts.indicator_scores.framework_name IS 'The framework''s name.';
+COMMENT ON COLUMN marts.indicator_scores.entity_type IS '''area'' or ''provider''.';
+COMMENT ON COLUMN marts.indicator_scores.entity_name IS 'The area''s or provider''s name (marts.entities; the code when unknown).';
+COMMENT ON COLUMN marts.indicator_scores.tier IS 'The entity''s tier (a provider: of its home local authority).';
+COMMENT ON COLUMN marts.indicator_scores.region_code IS 'The entity''s region code.';
+COMMENT ON COLUMN marts.indicator_scores.region_name IS 'The entity''s region.';

@@ -64,3 +64,25 @@ LEFT JOIN changes AS c USING (framework, entity_code, year)
 JOIN thresholds AS k USING (framework)
 LEFT JOIN marts.entities AS e ON e.entity_code = w.entity_code AND e.entity_type = k.entity_type
 ORDER BY framework, entity_code, year;
+
+COMMENT ON TABLE marts.scorecard_totals IS 'One row per framework, entity and scorecard year: total score and direction of travel (like for like), labelled with the entity''s name, tier and region and the framework''s name and size.';
+COMMENT ON COLUMN marts.scorecard_totals.framework IS 'Framework id (the `id` of its file in scorecards/).';
+COMMENT ON COLUMN marts.scorecard_totals.entity_code IS 'Area code, or UKPRN for a provider framework.';
+COMMENT ON COLUMN marts.scorecard_totals.year IS 'Scorecard year.';
+COMMENT ON COLUMN marts.scorecard_totals.total_score IS 'Sum of the final scores.';
+COMMENT ON COLUMN marts.scorecard_totals.max_score IS 'Points per indicator × indicators.';
+COMMENT ON COLUMN marts.scorecard_totals.indicators_scored IS 'Indicators with a final score.';
+COMMENT ON COLUMN marts.scorecard_totals.indicators_disputed IS 'Indicators the two sides scored differently, not yet agreed.';
+COMMENT ON COLUMN marts.scorecard_totals.change IS 'Σ(this − previous) over the indicators scored both this year and in previous_year; null in the first year.';
+COMMENT ON COLUMN marts.scorecard_totals.direction_of_travel IS '''improving'', ''declining'', ''no change'', ''first year'' or ''not comparable'' (fewer than min_indicators_compared indicators compared).';
+COMMENT ON COLUMN marts.scorecard_totals.previous_year IS 'The previous scorecard year with any score: the year compared with.';
+COMMENT ON COLUMN marts.scorecard_totals.indicators_compared IS 'How many indicators change is computed over; null in the first year.';
+COMMENT ON COLUMN marts.scorecard_totals.in_register IS 'Provider frameworks: false for an unregistered UKPRN; null for an area framework.';
+COMMENT ON COLUMN marts.scorecard_totals.framework_name IS 'The framework''s name.';
+COMMENT ON COLUMN marts.scorecard_totals.entity_type IS '''area'' or ''provider''.';
+COMMENT ON COLUMN marts.scorecard_totals.entity_name IS 'The area''s or provider''s name (marts.entities; the code when unknown).';
+COMMENT ON COLUMN marts.scorecard_totals.tier IS 'The entity''s tier (a provider: of its home local authority).';
+COMMENT ON COLUMN marts.scorecard_totals.region_code IS 'The entity''s region code.';
+COMMENT ON COLUMN marts.scorecard_totals.region_name IS 'The entity''s region.';
+COMMENT ON COLUMN marts.scorecard_totals.framework_indicators IS 'How many indicators the framework has.';
+COMMENT ON COLUMN marts.scorecard_totals.min_indicators_compared IS 'Fewest indicators compared for a direction of travel to count.';

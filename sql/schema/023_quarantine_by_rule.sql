@@ -11,3 +11,7 @@ GROUP BY ALL
 ORDER BY file_path, rows DESC, rule;
 
 COMMENT ON VIEW audit.quarantine_by_rule IS 'Quarantined rows counted per file and rule (the reasons without the values they quote: never the quarantined values). A row broken by two rules counts under each.';
+
+COMMENT ON COLUMN audit.quarantine_by_rule.file_path IS 'The file, relative to the raw folder.';
+COMMENT ON COLUMN audit.quarantine_by_rule.rule IS 'A validation rule, without the value it is about.';
+COMMENT ON COLUMN audit.quarantine_by_rule.rows IS 'Quarantined rows of the file broken by the rule.';

@@ -48,3 +48,14 @@ FROM all_areas
 WHERE left(area_code, 3) IN ('E06', 'E07', 'E08', 'E09', 'E10')
 QUALIFY row_number() OVER (PARTITION BY area_code ORDER BY is_current DESC) = 1
 ORDER BY area_code;
+
+COMMENT ON TABLE staging.areas IS 'Every English local-authority code a survey may carry, current or historic, with its tier, county, region and current successor. Source: reference/geography (ONS, OGL v3).';
+COMMENT ON COLUMN staging.areas.area_code IS 'ONS (GSS) code.';
+COMMENT ON COLUMN staging.areas.area_name IS 'Name.';
+COMMENT ON COLUMN staging.areas.area_type IS '''unitary authority'', ''non-metropolitan district'', ''metropolitan district'', ''London borough'' or ''county''.';
+COMMENT ON COLUMN staging.areas.tier IS 'Tier of local government: ''unitary'' (unitary, metropolitan district or London borough), ''county'' or ''district''.';
+COMMENT ON COLUMN staging.areas.county_code IS 'A district''s county; null otherwise.';
+COMMENT ON COLUMN staging.areas.region_code IS 'ONS code of the English region.';
+COMMENT ON COLUMN staging.areas.region_name IS 'Name of the English region.';
+COMMENT ON COLUMN staging.areas.successor_code IS 'Current code(s) that replaced it, '';''-separated; itself when current.';
+COMMENT ON COLUMN staging.areas.is_current IS 'True for an authority that exists now.';

@@ -32,3 +32,9 @@ FROM legacy AS l
 LEFT JOIN staging.areas AS a ON a.area_code = l.gss_code
 LEFT JOIN predecessors AS p ON p.successor_gss_2009 = l.successor_gss_2009 AND p.is_county = l.is_county
 ORDER BY l.legacy_code;
+
+COMMENT ON TABLE staging.legacy_area_codes IS 'Pre-2011 ONS (SNAC) local-authority codes, as NI7 files of 2008–2010 carry them, with the GSS code a row carrying one is stored under. Source: reference/geography/legacy (ONS, OGL v3).';
+COMMENT ON COLUMN staging.legacy_area_codes.legacy_code IS 'The pre-2011 code, e.g. 00HB.';
+COMMENT ON COLUMN staging.legacy_area_codes.legacy_name IS 'The authority''s name.';
+COMMENT ON COLUMN staging.legacy_area_codes.area_code IS 'The GSS code a row carrying it is stored under; null when none covers exactly the same area.';
+COMMENT ON COLUMN staging.legacy_area_codes.reason IS 'Why area_code is null (split or merged in 2009); null otherwise.';
