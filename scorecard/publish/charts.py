@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from scorecard.publish.significance import CHART_BENCHMARK, CHART_VALUE, INK
 
-WIDTH, HEIGHT = 560, 230
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 28, 34
+# A narrow drawing, so its 12px text stays legible when a phone scales it to the screen's width.
+WIDTH, HEIGHT = 440, 250
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 46, 30
 MUTED = "#505a5f"
 
 
@@ -132,12 +133,12 @@ def line_through(positions: Sequence[tuple[float, float | None]], y: Callable[[f
 
 
 def key(label: str, benchmark_label: str) -> str:
-    """The chart's own legend along its top: what the points and the dashed line are."""
+    """The chart's own legend above it, a line each: what the points and the dashed line are."""
     return (
-        f'<circle cx="{LEFT + 6}" cy="12" r="4.5" fill="{CHART_VALUE}"/>'
-        f'<text x="{LEFT + 16}" y="16">{html.escape(label)} (95% interval)</text>'
-        f'<path d="M{WIDTH / 2 + 20} 12h20" stroke="{CHART_BENCHMARK}" stroke-width="2" stroke-dasharray="6 4"/>'
-        f'<text x="{WIDTH / 2 + 46}" y="16" fill="{INK}">{html.escape(benchmark_label)}</text>'
+        f'<circle cx="{LEFT + 10}" cy="10" r="4.5" fill="{CHART_VALUE}"/>'
+        f'<text x="{LEFT + 26}" y="14">{html.escape(label)}, with its 95% interval</text>'
+        f'<path d="M{LEFT} 28h20" stroke="{CHART_BENCHMARK}" stroke-width="2" stroke-dasharray="6 4"/>'
+        f'<text x="{LEFT + 26}" y="32" fill="{INK}">{html.escape(benchmark_label)}</text>'
     )
 
 

@@ -1,20 +1,24 @@
 """The HTML scorecard report: warehouse/reports/index.html, one page per scorecard (framework ×
-entity × year) and a data-quality page. Self-contained: styles are inside each page, charts are
-inline SVG, there are no scripts and nothing is fetched, so a page opens from disk with no network.
+entity × year), a data-quality page, and beside each table of a page its rows as a CSV download
+(downloads/<page>.<table>.csv). Self-contained: styles are inside each page, charts are inline SVG,
+there are no scripts and nothing is fetched, so a page opens from disk with no network.
+
+Every query is a plain select from a mart or an audit view (QUERIES): an analyst querying the
+warehouse sees exactly the rows the report shows.
 
 Incremental: a page is written only when what it shows changed. Its fingerprint is an md5 of the
-rows of every query it shows (for a scorecard page, the rows of its framework, entity and year —
-computed in DuckDB, grouped by page), of the warehouse path it names and of this module and the
-templates. `.manifest.json` in the report folder holds, for each page file, the fingerprint it was
-written with. The footer's stamps (published at, run, loaded at) are not in the fingerprint: they
-say when the page was last written, so a page whose contents did not change keeps them.
+rows of every query it shows (for a scorecard page, the rows of its framework, entity, year or entity
+type — computed in DuckDB, grouped by page), of the warehouse path it names and of the report's code
+and templates. `.manifest.json` in the report folder holds, for each page and each download, the
+fingerprint of the page it was written with; a download is written and removed with its page. The
+footer's stamps (published at, run, loaded at) are not in the fingerprint: they say when the page was
+last written, so a page whose contents did not change keeps them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import os
 from collections import defaultdict
@@ -26,24 +30,25 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from scorecard.kinds import KINDS
-from scorecard.publish.safe_output import file_name, inside
-from scorecard.warehouse.audit import QUARANTINE_RULES
+from scorecard.publish.charts import TrendPoint, bar_chart, trend_chart
+from scorecard.publish.downloads import csv_text
+from scorecard.publish.safe_output import file_name, file_name_part, inside
+from scorecard.publish.significance import SHADES, shade
 from scorecard.warehouse.connect import connect
 
 SOURCE = Path(__file__)
 TEMPLATES = SOURCE.parent / "templates"
+# The modules that draw the pages besides this one: a change to them rewrites every page too.
+DRAWING = [SOURCE.parent / name for name in ("charts.py", "downloads.py", "significance.py")]
 MANIFEST = ".manifest.json"
 INDEX, QUALITY = "index.html", "quality.html"
 SCORECARDS = "scorecards"  # the folder of the scorecard pages, in the report folder
+DOWNLOADS = "downloads"  # the folder of the CSV downloads: <page file stem>.<table>.csv
 # A direction of travel resting on too few indicators ("not comparable") gets no arrow.
 ARROWS = {"improving": "▲", "declining": "▼", "no change": "▶", "first year": "●", "not comparable": ""}
-MEASURE_LABELS = {
-    "ni7_pct_positive": "NI7 % positive",
-    "relationship_good_pct_agree": "relationship poll % agree",
-    "deprivation_reach_ratio": "reach ratio",
-}
 SIDES = (("sector", "Sector representatives"), ("public_body", "Public bodies"), ("agreed", "Agreed by the panel"))
+# The order benchmarks are shown in; the first an entity has is the line on its trend charts.
+BENCHMARKS = ("all_surveyed_areas", "region", "national_peers", "regional_peers")
 
 Row = dict[str, Any]
 Key = tuple[Any, ...]
@@ -52,8 +57,8 @@ Key = tuple[Any, ...]
 @dataclass(frozen=True)
 class Query:
     """Rows the report shows, and which scorecard pages show each row: `page_key` maps fields of a
-    scorecard page's key (framework, entity_code, year) to the columns holding them, and a row is on
-    every page that matches it on those fields. Empty: the rows are on no scorecard page."""
+    scorecard (PAGE_FIELDS, columns of marts.scorecard_totals) to the columns holding them, and a row
+    is on every scorecard page that matches it on those fields. Empty: the rows are on no scorecard page."""
 
     sql: str
     order_by: str
@@ -75,31 +80,15 @@ class ReportResult:
     removed: int  # pages deleted: their scorecard is no longer in the warehouse
 
 
-def sources_sql() -> str:
-    """The files each entity's rows came from, over the staging table of every survey kind."""
-    return " UNION ".join(f"SELECT {kind.entity_column} AS entity_code, source_file FROM {kind.staging_table}" for kind in KINDS.values())
-
-
+PAGE_FIELDS = ("framework", "entity_code", "year", "entity_type")
 BY_SCORECARD = {"framework": "framework", "entity_code": "entity_code", "year": "year"}
 BY_FRAMEWORK_ENTITY = {"framework": "framework", "entity_code": "entity_code"}
+BY_ENTITY = {"entity_code": "entity_code"}
 BY_AREA = {"entity_code": "area_code"}
-BY_PROVIDER = {"entity_code": "ukprn"}
 
 QUERIES = {
-    "totals": Query(
-        """SELECT t.*, f.framework_name, f.entity, f.framework_indicators, f.min_indicators_compared,
-                  coalesce(a.area_name, p.provider_name, t.entity_code) AS entity_name,
-                  coalesce(a.region_code, p.region_code) AS region_code, coalesce(a.region_name, p.region_name) AS region_name
-           FROM marts.scorecard_totals t
-           JOIN (SELECT framework, any_value(framework_name) AS framework_name, any_value(entity) AS entity,
-                        count(*) AS framework_indicators, any_value(min_indicators_compared) AS min_indicators_compared
-                 FROM staging.framework_indicators GROUP BY framework) f USING (framework)
-           LEFT JOIN staging.areas a ON a.area_code = t.entity_code
-           LEFT JOIN staging.provider_register p ON p.ukprn = t.entity_code""",
-        "framework, entity_name, entity_code, year",
-        BY_SCORECARD,
-    ),
-    # Every scorecard page charts its entity's totals over the years.
+    "totals": Query("SELECT * FROM marts.scorecard_totals", "framework, entity_name, entity_code, year", BY_SCORECARD),
+    # Every scorecard page charts its entity's totals over the years and links to each year's page.
     "history": Query(
         """SELECT framework, entity_code, year, total_score, max_score, direction_of_travel, change, indicators_compared
            FROM marts.scorecard_totals""",
@@ -107,69 +96,69 @@ QUERIES = {
         BY_FRAMEWORK_ENTITY,
     ),
     "indicators": Query("SELECT * FROM marts.indicator_scores", "framework, entity_code, year, position", BY_SCORECARD),
-    "returned": Query(
-        """SELECT framework, entity_code, year, assessor, count(*) AS indicators,
-                  string_agg(DISTINCT source_file, ', ' ORDER BY source_file) AS files
-           FROM staging.assessment_scores GROUP BY ALL""",
-        "framework, entity_code, year, assessor",
-        BY_SCORECARD,
+    "indicator_definitions": Query("SELECT * FROM marts.indicators", "framework, position", {"framework": "framework"}),
+    "returned": Query("SELECT * FROM marts.scorecard_returns", "framework, entity_code, year, assessor", BY_SCORECARD),
+    # Survey evidence: every year of the entity's measures against their benchmarks, on each of its pages.
+    "comparisons": Query(
+        "SELECT * FROM marts.measure_comparisons",
+        f"entity_code, measure, survey_year, list_position({list(BENCHMARKS)}, benchmark), benchmark",
+        BY_ENTITY,
     ),
-    # Survey evidence: every year of the entity's surveys, on each of its pages.
-    "ni7": Query(
-        "SELECT * FROM marts.ni7",
-        "area_code, survey_year",
-        BY_AREA,
-    ),
+    "measures": Query("SELECT * FROM marts.measures", "measure", {"entity_type": "entity_type"}),
     "gaps": Query("SELECT * FROM marts.relationship_poll_gap", "area_code, survey_year, statement", BY_AREA),
-    "benchmarks": Query("SELECT * FROM marts.provider_benchmarks", "ukprn, survey_year, measure", BY_PROVIDER),
-    "reach": Query("SELECT * FROM marts.deprivation_reach", "ukprn, survey_year", BY_PROVIDER),
-    "sources": Query(sources_sql(), "entity_code, source_file", {"entity_code": "entity_code"}),
-    "run": Query("SELECT run_id, finished_at FROM audit.run_log ORDER BY finished_at DESC LIMIT 1", "finished_at DESC"),
-    "files": Query(
-        """SELECT file_path, status, rows_read, rows_loaded, rows_quarantined, rows_duplicate, message FROM audit.load_log
-           WHERE run_id = (SELECT run_id FROM audit.run_log ORDER BY finished_at DESC LIMIT 1)""",
-        "file_path",
-    ),
-    "quarantine": Query(
-        f"""SELECT file_path, reason, count(*) AS rows
-            FROM (SELECT file_path, unnest({QUARANTINE_RULES}) AS reason FROM audit.quarantine)
-            GROUP BY ALL""",
-        "file_path, rows DESC, reason",  # the reason breaks ties: the same page every time
-    ),
+    "sources": Query("SELECT * FROM marts.entity_sources", "entity_code, kind, source_file", BY_ENTITY),
+    "run": Query("SELECT run_id, finished_at FROM audit.last_run", "finished_at DESC"),
+    "files": Query("SELECT * FROM audit.last_run_files", "file_path"),
+    "quarantine": Query("SELECT * FROM audit.quarantine_by_rule", "file_path, rows DESC, rule"),  # the rule breaks ties
 }
 SCORECARD_SHOWS = [name for name, query in QUERIES.items() if query.page_key]
 SHOWS = {INDEX: ["totals"], QUALITY: ["files", "quarantine"]}  # every row of these
 
 
 def build_report(warehouse: Path, out_dir: Path) -> ReportResult:
-    """Write the pages whose fingerprint changed or whose file is missing, each replaced atomically
-    (a reader never sees half a page), then delete the pages that are gone and write the manifest."""
-    inside(out_dir, SCORECARDS).mkdir(parents=True, exist_ok=True)
+    """Write the pages whose fingerprint changed or whose file (or one of its downloads) is missing,
+    each replaced atomically (a reader never sees half a page), with their downloads; then delete the
+    pages and downloads that are gone and write the manifest."""
+    for folder in (SCORECARDS, DOWNLOADS):
+        inside(out_dir, folder).mkdir(parents=True, exist_ok=True)
     existing = report_files(out_dir)
     remove_files(out_dir, {name for name in existing if name.endswith(".partial")})  # left by a build that died
     with connect(warehouse, read_only=True) as con:
         pages = plan_pages(con, warehouse)
         current = {page.name: page.fingerprint for page in pages}
         manifest = read_manifest(out_dir)
-        stale = [page for page in pages if manifest.get(page.name) != page.fingerprint or page.name not in existing]
+        incomplete = {download_page(name) for name in manifest if is_download(name) and name not in existing}
+        stale = [
+            page
+            for page in pages
+            if manifest.get(page.name) != page.fingerprint or page.name not in existing or Path(page.name).stem in incomplete
+        ]
+        stale_stems = {Path(page.name).stem for page in stale}
+        kept = {
+            name: fingerprint
+            for name, fingerprint in manifest.items()
+            if (download_page(name) if is_download(name) else Path(name).stem) not in stale_stems
+            and current.get(page_of(name, pages)) == fingerprint
+        }
         if stale:  # pages about to be rewritten leave the manifest first: a build that dies half-way leaves them to the next
-            stale_names = {page.name for page in stale}
-            write_manifest(out_dir, {name: fingerprint for name, fingerprint in current.items() if name not in stale_names})
+            write_manifest(out_dir, kept)
         data = load_stale_data(con, stale)
-    write_pages(warehouse, out_dir, data)
-    gone = {name for name in existing if name.endswith(".html")} - current.keys()
+    written = write_pages(warehouse, out_dir, data, current)
+    now = {**kept, **written}
+    gone = {name for name in existing if name.endswith((".html", ".csv"))} - now.keys()
     remove_files(out_dir, gone)
-    if stale or manifest != current:
-        write_manifest(out_dir, current)
-    return ReportResult([out_dir / page.name for page in pages], rendered=len(stale), kept=len(pages) - len(stale), removed=len(gone))
+    if now != manifest:
+        write_manifest(out_dir, now)
+    removed = len({name for name in gone if name.endswith(".html")})
+    return ReportResult([out_dir / page.name for page in pages], rendered=len(stale), kept=len(pages) - len(stale), removed=removed)
 
 
 # ---- fingerprints -------------------------------------------------------------------------------
 
 
 def code_fingerprint() -> str:
-    """This module and the templates: a change to either rewrites every page."""
-    return digest(f"{path.name}\n{path.read_text(encoding='utf-8')}" for path in [SOURCE, *sorted(TEMPLATES.glob("*.j2"))])
+    """The report's code and templates: a change to either rewrites every page."""
+    return digest(f"{path.name}\n{path.read_text(encoding='utf-8')}" for path in [SOURCE, *DRAWING, *sorted(TEMPLATES.glob("*.j2"))])
 
 
 def digest(parts: Iterable[str]) -> str:
@@ -194,10 +183,12 @@ def plan_pages(con: duckdb.DuckDBPyConnection, warehouse: Path) -> list[Page]:
     common = [code_fingerprint(), str(warehouse)]
     by_page = {name: row_fingerprints(con, QUERIES[name], QUERIES[name].page_key) for name in SCORECARD_SHOWS}
     whole = {name: row_fingerprints(con, QUERIES[name], {}).get((), "") for name in SHOWS[INDEX] + SHOWS[QUALITY]}
-    scorecards = [
-        Page(page_name(key), digest([*common, *(by_page[name].get(lookup(QUERIES[name], key), "") for name in SCORECARD_SHOWS)]), key)
-        for key in sorted(by_page["totals"])
-    ]
+    fields = con.execute(f"SELECT {', '.join(PAGE_FIELDS)} FROM ({QUERIES['totals'].sql}) ORDER BY ALL").fetchall()
+    scorecards = []
+    for values in fields:
+        card = dict(zip(PAGE_FIELDS, values, strict=True))
+        shown = (by_page[name].get(lookup(QUERIES[name], card), "") for name in SCORECARD_SHOWS)
+        scorecards.append(Page(page_name(scorecard_key(card)), digest([*common, *shown]), scorecard_key(card)))
     return [
         Page(INDEX, digest([*common, *(whole[name] for name in SHOWS[INDEX])])),
         *scorecards,
@@ -205,10 +196,9 @@ def plan_pages(con: duckdb.DuckDBPyConnection, warehouse: Path) -> list[Page]:
     ]
 
 
-def lookup(query: Query, scorecard: Key) -> Key:
+def lookup(query: Query, card: Row) -> Key:
     """The values of the query's page-key columns in the rows a scorecard page shows."""
-    fields = dict(zip(BY_SCORECARD, scorecard, strict=True))
-    return tuple(fields[name] for name in query.page_key)
+    return tuple(card[name] for name in query.page_key)
 
 
 def scorecard_key(row: Row) -> Key:
@@ -218,6 +208,29 @@ def scorecard_key(row: Row) -> Key:
 def page_name(scorecard: Key) -> str:
     """The page's file, relative to the report folder: framework, entity and year as a safe file name."""
     return f"{SCORECARDS}/{file_name(scorecard, '.html')}"
+
+
+def download_name(page: str, table: str) -> str:
+    """A table's CSV, relative to the report folder. Page stems and table names are safe file names
+    without a dot, so the stem before the first dot says which page a download belongs to."""
+    return f"{DOWNLOADS}/{Path(page).stem}.{file_name_part(table)}.csv"
+
+
+def is_download(name: str) -> bool:
+    return name.startswith(f"{DOWNLOADS}/")
+
+
+def download_page(name: str) -> str:
+    """The stem of the page a download belongs to."""
+    return name.removeprefix(f"{DOWNLOADS}/").split(".", 1)[0]
+
+
+def page_of(name: str, pages: list[Page]) -> str:
+    """The page a manifest entry belongs to: itself, or the page of a download."""
+    if not is_download(name):
+        return name
+    stem = download_page(name)
+    return next((page.name for page in pages if Path(page.name).stem == stem), "")
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:
@@ -260,10 +273,11 @@ def load_stale_data(con: duckdb.DuckDBPyConnection, stale: list[Page]) -> StaleD
 
 
 def fetch(con: duckdb.DuckDBPyConnection, query: Query, entities: list[str] | None = None) -> list[Row]:
-    """The query's rows in the order pages show them; with `entities`, only the rows of those entities.
-    NULL is None, as the templates expect."""
-    where = f" WHERE {query.page_key['entity_code']} IN (SELECT unnest($entities::VARCHAR[]))" if entities is not None else ""
-    cursor = con.execute(f"SELECT * FROM ({query.sql}) q{where} ORDER BY {query.order_by}", {"entities": entities} if where else None)
+    """The query's rows in the order pages show them; with `entities`, only the rows of those entities
+    (of a query keyed by entity). NULL is None, as the templates expect."""
+    by_entity = entities is not None and "entity_code" in query.page_key
+    where = f" WHERE {query.page_key['entity_code']} IN (SELECT unnest($entities::VARCHAR[]))" if by_entity else ""
+    cursor = con.execute(f"SELECT * FROM ({query.sql}) q{where} ORDER BY {query.order_by}", {"entities": entities} if by_entity else None)
     columns = [column[0] for column in cursor.description]
     return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
 
@@ -280,60 +294,196 @@ def grouped(rows: list[Row], columns: Iterable[str]) -> dict[Key, list[Row]]:
 # ---- pages --------------------------------------------------------------------------------------
 
 
-def write_pages(warehouse: Path, out_dir: Path, data: StaleData) -> None:
-    """The stale scorecard pages first, then index.html (which links to them) and quality.html."""
+def write_pages(warehouse: Path, out_dir: Path, data: StaleData, fingerprints: dict[str, str]) -> dict[str, str]:
+    """The stale scorecard pages first, then index.html (which links to them) and quality.html; each
+    page's downloads before the page. Returns the manifest entries of what it wrote."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["anchor"] = file_name_part  # an id made of a warehouse value: safe characters only
     run = data.run
     common = {
         "published": dt.datetime.now(dt.UTC).strftime("%d %B %Y %H:%M UTC"),
         "warehouse": str(warehouse),
         "run_id": run["run_id"] if run else None,
+        "shades": SHADES,
     }
     loaded_at = run["finished_at"].strftime("%d %B %Y %H:%M UTC") if run else None
+    written: dict[str, str] = {}
+
+    def publish(template: str, name: str, tables: dict[str, list[Row]], **context: Any) -> None:
+        links = {}
+        for table, rows in tables.items():
+            if rows:
+                download = download_name(name, table)
+                write_atomically(out_dir, download, csv_text(list(rows[0]), rows))
+                written[download] = fingerprints[name]
+                links[table] = ("../" if "/" in name else "") + download
+        render(env, template, out_dir, name, downloads=links, **context, **common)
+        written[name] = fingerprints[name]
+
     for card in data.scorecards:
         context = scorecard_context(card, data.by_page)
-        render(env, "scorecard.html.j2", out_dir, page_name(scorecard_key(card)), root="../", loaded_at=loaded_at, **context, **common)
+        publish("scorecard.html.j2", page_name(scorecard_key(card)), context.pop("tables"), root="../", loaded_at=loaded_at, **context)
     if data.totals is not None:
-        render(env, "index.html.j2", out_dir, INDEX, frameworks=index_frameworks(data.totals), root="", **common)
+        frameworks = index_frameworks(data.totals)
+        tables = {framework["id"]: framework["rows"] for framework in frameworks}
+        publish("index.html.j2", INDEX, tables, frameworks=frameworks, regions=index_regions(data.totals), root="")
     if data.quality is not None:
-        render(env, "quality.html.j2", out_dir, QUALITY, root="", **data.quality, **common)
+        publish("quality.html.j2", QUALITY, data.quality, root="", **data.quality)
+    return written
 
 
 def index_frameworks(totals: list[Row]) -> list[dict[str, Any]]:
-    """Each framework with its scorecards, in the order of the totals, each linked to its page."""
+    """Each framework with its entities, in the order of the totals: an entity's latest scorecard and a
+    link to every year's. `rows` are the framework's totals rows, its download."""
     frameworks: dict[str, list[Row]] = defaultdict(list)
     for row in totals:
-        frameworks[row["framework"]].append({**row, "href": page_name(scorecard_key(row)), "arrow": ARROWS[row["direction_of_travel"]]})
-    return [{"id": framework, "name": rows[0]["framework_name"], "rows": rows} for framework, rows in frameworks.items()]
+        frameworks[row["framework"]].append(row)
+    listed = []
+    for framework, rows in frameworks.items():
+        entities = []
+        for years in grouped(rows, ["entity_code"]).values():
+            latest = years[-1]
+            entities.append(
+                {
+                    **latest,
+                    "arrow": ARROWS[latest["direction_of_travel"]],
+                    "region_id": region_id(latest["region_code"]),
+                    "years": [{"year": row["year"], "href": page_name(scorecard_key(row))} for row in years],
+                }
+            )
+        listed.append({"id": file_name_part(framework), "name": rows[0]["framework_name"], "entities": entities, "rows": rows})
+    return listed
+
+
+def region_id(region_code: str | None) -> str:
+    """A region as an HTML id and CSS attribute value: safe characters only."""
+    return file_name_part(region_code) if region_code else "none"
+
+
+def index_regions(totals: list[Row]) -> list[dict[str, str]]:
+    """The regions of the index's entities, for its filter, by name."""
+    names = {region_id(row["region_code"]): row["region_name"] or "No region" for row in totals}
+    return [{"id": region, "name": name} for region, name in sorted(names.items(), key=lambda item: item[1])]
 
 
 def scorecard_context(card: Row, by_page: dict[str, dict[Key, list[Row]]]) -> dict[str, Any]:
-    """What scorecard.html.j2 shows for one framework, entity and year."""
-    key = scorecard_key(card)
+    """What scorecard.html.j2 shows for one framework, entity and year, and the rows behind each of
+    its tables (`tables`, the page's downloads)."""
 
     def shown(name: str) -> list[Row]:
-        return by_page[name].get(lookup(QUERIES[name], key), [])
+        return by_page[name].get(lookup(QUERIES[name], card), [])
 
-    indicators = [
-        {**row, "evidence_label": MEASURE_LABELS.get(row["evidence_measure"], (row["evidence_measure"] or "").replace("_", " "))}
-        for row in shown("indicators")
-    ]
+    measures = {row["measure"]: row for row in shown("measures")}
+    definitions = {row["indicator_id"]: row for row in shown("indicator_definitions")}
+    indicators = [{**row, "definition": definitions.get(row["indicator_id"])} for row in shown("indicators")]
     history = shown("history")
+    comparisons = shown("comparisons")
+    trends = measure_trends(comparisons, measures)
+    glance = at_a_glance(comparisons, card["year"])
+    sources = shown("sources")
+    returned = returned_sides(shown("returned"))
     card = {**card, "arrow": ARROWS[card["direction_of_travel"]], "direction_class": card["direction_of_travel"].replace(" ", "-")}
+    shown_measures = [
+        m for m in measures.values() if m["measure"] in trends or any(i["evidence_measure"] == m["measure"] for i in indicators)
+    ]
     return {
         "card": card,
         "indicators": indicators,
         "history": history,
+        "years": year_links(history, card["year"]),
         "disputed": [row for row in indicators if row["basis"] == "disputed"],
         "chart": bar_chart(history, card["max_score"], f"{card['framework_name']}, {card['entity_name']}: total by year"),
-        "ni7": shown("ni7"),
-        "region_name": card["region_name"],
+        "glance": glance,
+        "glance_notes": comparison_notes([row for g in glance for row in g["rows"]]),
+        "benchmarks": benchmark_names(comparisons),
+        "trends": trends,
+        "measures": measures,
+        "measure_definitions": [
+            {**m, "years": sorted({row["survey_year"] for row in comparisons if row["measure"] == m["measure"]})} for m in shown_measures
+        ],
         "gaps": shown("gaps"),
-        "benchmarks": shown("benchmarks"),
-        "reach": shown("reach"),
-        "sources": [row["source_file"] for row in shown("sources")],
-        "returned": returned_sides(shown("returned")),
+        "sources": sources,
+        "returned": returned,
+        "tables": {
+            "indicators": shown("indicators"),
+            "disputed": [row for row in shown("indicators") if row["basis"] == "disputed"],
+            "returned": returned,
+            "totals": history,
+            "compared": [row for rows in glance for row in rows["rows"]],
+            **{f"trend_{trend['id']}": trend["rows"] for trend in trends.values()},
+            "gaps": shown("gaps"),
+            "sources": sources,
+        },
     }
+
+
+def year_links(history: list[Row], year: int) -> dict[str, Any]:
+    """Links to every year's page of the entity in this framework, and the previous and next."""
+    years = [{"year": row["year"], "href": file_name(scorecard_key(row), ".html"), "current": row["year"] == year} for row in history]
+    here = next(i for i, link in enumerate(years) if link["current"])
+    return {"all": years, "previous": years[here - 1] if here > 0 else None, "next": years[here + 1] if here + 1 < len(years) else None}
+
+
+def benchmark_names(comparisons: list[Row]) -> list[dict[str, str]]:
+    """The benchmarks the entity is compared with, in BENCHMARKS order, with the words the page uses."""
+    names = {row["benchmark"]: row["benchmark_label"] for row in comparisons}
+    return [{"id": b, "label": names[b]} for b in BENCHMARKS if b in names]
+
+
+def at_a_glance(comparisons: list[Row], year: int) -> list[dict[str, Any]]:
+    """Each measure in its latest survey year up to the scorecard's year, against every benchmark."""
+    by_measure = grouped(comparisons, ["measure"])
+    glance = []
+    for (measure,), rows in by_measure.items():
+        years = [row["survey_year"] for row in rows if row["survey_year"] <= year]
+        if years:
+            latest = max(years)
+            shown = [{**row, "shade": shade(row["significance"])} for row in rows if row["survey_year"] == latest]
+            glance.append(
+                {"measure": measure, "year": latest, "first": shown[0], "rows": shown, "by_benchmark": {r["benchmark"]: r for r in shown}}
+            )
+    return glance
+
+
+def comparison_notes(rows: list[Row]) -> list[str]:
+    """Why figures were not compared (comparison_note), once per benchmark and note, with their years."""
+    years: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in rows:
+        if row["comparison_note"]:
+            years[(row["benchmark_label"], row["comparison_note"])].append(row["survey_year"])
+    return [f"{label}, {', '.join(map(str, sorted(set(ys))))}: {note}" for (label, note), ys in years.items()]
+
+
+def measure_trends(comparisons: list[Row], measures: dict[str, Row]) -> dict[str, dict[str, Any]]:
+    """Each measure of the entity over the years: its chart (against its first benchmark) and the rows
+    of its table, one per year with every benchmark."""
+    trends = {}
+    for (measure,), rows in grouped(comparisons, ["measure"]).items():
+        definition = measures.get(measure) or {"label": measure.replace("_", " "), "unit": ""}
+        labels = {row["benchmark"]: row["benchmark_label"] for row in rows}
+        main = next(b for b in BENCHMARKS if b in labels)
+        years = grouped(rows, ["survey_year"])
+        points = []
+        for (year,), year_rows in years.items():
+            first = year_rows[0]
+            benchmark = next((row["benchmark_value"] for row in year_rows if row["benchmark"] == main), None)
+            points.append(TrendPoint(year, first["value"], first["ci_low"], first["ci_high"], benchmark))
+        chart_id = f"trend-{file_name_part(measure)}"
+        trends[measure] = {
+            "id": file_name_part(measure),
+            "label": definition["label"],
+            "unit": definition["unit"],
+            "chart": trend_chart(points, definition["label"], definition["unit"], labels[main], chart_id),
+            "years": [
+                {"first": year_rows[0], "by_benchmark": {r["benchmark"]: {**r, "shade": shade(r["significance"])} for r in year_rows}}
+                for year_rows in years.values()
+            ],
+            "benchmarks": [{"id": b, "label": labels[b]} for b in BENCHMARKS if b in labels],
+            "suppressed": any(point.value is None for point in points),
+            "notes": comparison_notes(rows),
+            "rows": rows,
+        }
+    return trends
 
 
 def returned_sides(returned: list[Row]) -> list[Row]:
@@ -350,34 +500,6 @@ def returned_sides(returned: list[Row]) -> list[Row]:
     ]
 
 
-def bar_chart(history: list[Row], max_score: int, label: str) -> str:
-    """Inline SVG bars of the total by year, with a text alternative."""
-    width, height, left, bottom, top = 560, 220, 40, 30, 12
-    plot_w, plot_h = width - left - 10, height - bottom - top
-    step = plot_w / max(len(history), 1)
-    bars = []
-    for i, row in enumerate(history):
-        h = plot_h * row["total_score"] / max_score if max_score else 0
-        x = left + i * step + step * 0.2
-        y = top + plot_h - h
-        bars.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.6:.1f}" height="{h:.1f}" fill="#1d70b8"/>'
-            f'<text x="{x + step * 0.3:.1f}" y="{y - 3:.1f}" text-anchor="middle">{row["total_score"]}</text>'
-            f'<text x="{x + step * 0.3:.1f}" y="{height - 10}" text-anchor="middle">{row["year"]}</text>'
-        )
-    summary = "; ".join(f"{row['year']}: {row['total_score']}" for row in history)
-    return (
-        f'<svg role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 {width} {height}" width="100%" '
-        f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="chart-title">{html.escape(label)}</title>'
-        f'<desc id="chart-desc">Total score out of {max_score} by year: {html.escape(summary)}</desc>'
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" stroke="#505a5f"/>'
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#505a5f"/>'
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{max_score}</text>'
-        f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>' + "".join(bars) + "</svg>"
-    )
-
-
 def render(env: Environment, template: str, out_dir: Path, name: str, **context: Any) -> None:
     write_atomically(out_dir, name, env.get_template(template).render(**context))
 
@@ -391,8 +513,13 @@ def write_atomically(out_dir: Path, name: str, text: str) -> None:
 
 
 def report_files(out_dir: Path) -> set[str]:
-    """The files in the report folder and its scorecards/ folder, relative to the report folder."""
-    return {f"{folder}{entry.name}" for folder in ("", f"{SCORECARDS}/") for entry in os.scandir(out_dir / folder) if entry.is_file()}
+    """The files in the report folder and its scorecards/ and downloads/ folders, relative to the report folder."""
+    return {
+        f"{folder}{entry.name}"
+        for folder in ("", f"{SCORECARDS}/", f"{DOWNLOADS}/")
+        for entry in os.scandir(out_dir / folder)
+        if entry.is_file()
+    }
 
 
 def remove_files(out_dir: Path, names: set[str]) -> None:
