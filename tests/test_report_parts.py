@@ -61,7 +61,7 @@ def test_a_trend_chart_is_titled_described_and_leaves_a_suppressed_year_as_a_gap
     assert root.find(f"{SVG}title").text == "NI7 <% positive>: trend with 95% intervals"
     desc = root.find(f"{SVG}desc").text
     assert "2021: suppressed" in desc and "2020: 61.0% (95% interval 55.0% to 67.0%), all surveyed areas & more 58.0%" in desc
-    assert len(root.findall(f"{SVG}circle")) == 3 + 1  # three published years, and the key's point
+    assert len(root.findall(f"{SVG}circle")) == 3  # the three published years
     value_lines = [line for line in root.findall(f"{SVG}polyline") if line.get("stroke") == CHART_VALUE]
     assert [len(line.get("points").split()) for line in value_lines] == [2]  # 2022–2023 joined; 2020 alone, not across 2021
     assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "gap"] == ["suppressed"]

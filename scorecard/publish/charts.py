@@ -10,11 +10,12 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from scorecard.publish.significance import CHART_BENCHMARK, CHART_VALUE, INK
+from scorecard.publish.significance import CHART_BENCHMARK, CHART_VALUE
 
-# A narrow drawing, so its 12px text stays legible when a phone scales it to the screen's width.
-WIDTH, HEIGHT = 440, 250
-LEFT, RIGHT, TOP, BOTTOM = 52, 12, 46, 30
+# A narrow drawing, so its 12px text stays legible when a phone scales it to the screen's width. The
+# key (what the points and the dashed line are) is the figure's caption, in the page's text, where it wraps.
+WIDTH, HEIGHT = 440, 220
+LEFT, RIGHT, TOP, BOTTOM = 52, 12, 16, 30
 MUTED = "#505a5f"
 
 
@@ -104,7 +105,6 @@ def trend_chart(points: Sequence[TrendPoint], label: str, unit: str, benchmark_l
                 f'stroke="{CHART_VALUE}" stroke-width="1.5" fill="none"/>'
             )
         marks.append(f'<circle cx="{x(i):.1f}" cy="{y(point.value):.1f}" r="4.5" fill="{CHART_VALUE}"/>')
-    marks.append(key(label, benchmark_label))
     return (
         svg_open(chart_id, f"{label}: trend with 95% intervals", trend_description(points, label, unit, benchmark_label))
         + "".join(marks)
@@ -130,16 +130,6 @@ def line_through(positions: Sequence[tuple[float, float | None]], y: Callable[[f
             points = " ".join(f"{x:.1f},{y_:.1f}" for x, y_ in run)
             lines.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
     return lines
-
-
-def key(label: str, benchmark_label: str) -> str:
-    """The chart's own legend above it, a line each: what the points and the dashed line are."""
-    return (
-        f'<circle cx="{LEFT + 10}" cy="10" r="4.5" fill="{CHART_VALUE}"/>'
-        f'<text x="{LEFT + 26}" y="14">{html.escape(label)}, with its 95% interval</text>'
-        f'<path d="M{LEFT} 28h20" stroke="{CHART_BENCHMARK}" stroke-width="2" stroke-dasharray="6 4"/>'
-        f'<text x="{LEFT + 26}" y="32" fill="{INK}">{html.escape(benchmark_label)}</text>'
-    )
 
 
 def trend_description(points: Sequence[TrendPoint], label: str, unit: str, benchmark_label: str) -> str:

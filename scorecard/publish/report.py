@@ -33,7 +33,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from scorecard.publish.charts import TrendPoint, bar_chart, trend_chart
 from scorecard.publish.downloads import csv_text
 from scorecard.publish.safe_output import file_name, file_name_part, inside
-from scorecard.publish.significance import SHADES, shade
+from scorecard.publish.significance import CHART_BENCHMARK, CHART_VALUE, SHADES, shade
 from scorecard.warehouse.connect import connect
 
 SOURCE = Path(__file__)
@@ -305,6 +305,8 @@ def write_pages(warehouse: Path, out_dir: Path, data: StaleData, fingerprints: d
         "warehouse": str(warehouse),
         "run_id": run["run_id"] if run else None,
         "shades": SHADES,
+        "chart_value": CHART_VALUE,
+        "chart_benchmark": CHART_BENCHMARK,
     }
     loaded_at = run["finished_at"].strftime("%d %B %Y %H:%M UTC") if run else None
     written: dict[str, str] = {}
@@ -479,6 +481,7 @@ def measure_trends(comparisons: list[Row], measures: dict[str, Row]) -> dict[str
                 for year_rows in years.values()
             ],
             "benchmarks": [{"id": b, "label": labels[b]} for b in BENCHMARKS if b in labels],
+            "benchmark_label": labels[main],
             "suppressed": any(point.value is None for point in points),
             "notes": comparison_notes(rows),
             "rows": rows,
