@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from scorecard.warehouse.audit import QUARANTINE_RULES
 from scorecard.warehouse.connect import connect
 
 
@@ -23,9 +22,7 @@ def warehouse_status(path: Path, top: int = 5) -> dict:
             .to_dict("records")
         )
         reasons = con.execute(
-            f"""SELECT reason, count(*) AS rows
-               FROM (SELECT unnest({QUARANTINE_RULES}) AS reason FROM audit.quarantine)
-               GROUP BY 1 ORDER BY rows DESC, reason LIMIT ?""",
+            "SELECT rule, sum(rows)::BIGINT AS rows FROM audit.quarantine_by_rule GROUP BY rule ORDER BY rows DESC, rule LIMIT ?",
             [top],
         ).fetchall()
     return {

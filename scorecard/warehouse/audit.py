@@ -1,14 +1,10 @@
-"""What the audit schema's readers share, and its retention."""
+"""The audit schema's retention."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import duckdb
-
-# SQL: a quarantined row's reasons without the values they quote, so one rule on different values
-# counts once and no value reaches a summary. Rows quarantined before `rules` was recorded have none.
-QUARANTINE_RULES = "coalesce(rules, ['quarantined by an earlier version: reasons in audit.quarantine'])"
 
 
 def purge_quarantine(con: duckdb.DuckDBPyConnection, loaded_before: dt.datetime) -> int:
