@@ -7,12 +7,15 @@ SurveyMonkey Respondent ID, Microsoft Forms ID, LimeSurvey id, KoboToolbox _uuid
 Google Forms id). A mapping file (mappings/*.yaml) names the source of any other column — by
 export tag, header or question text — or a constant, and translates the instrument's answer labels
 into the template's codes. Columns outside the template are dropped here, before anything is stored.
+A draft (scorecard draft-mapping) marks what it could not find as TODO and each guess as
+`{confirm: …}`; a mapping holding either is refused until the analyst has settled it.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -20,7 +23,7 @@ from typing import Protocol
 import pandas as pd
 import yaml
 
-from scorecard.bounded_yaml import YamlRefused, load_yaml
+from scorecard.bounded_yaml import YamlRefused, YamlSyntaxError, load_yaml
 from scorecard.ingest.normalise import label_key, trim
 from scorecard.ingest.read import Export
 from scorecard.kinds import KINDS, Kind
@@ -29,6 +32,8 @@ ANSWER_DOMAINS = {"influence", "agreement", "scale"}
 # Qualtrics numeric exports recode "no basis for evaluation" / "don't know" / "not applicable" as negatives.
 QUALTRICS_NOT_IN_BASE = {"-1", "-2", "-99"}
 DATE_ORDERS = {"dmy", "mdy"}
+TODO = "TODO"
+CONFIRM = "confirm"  # a draft's guess: {confirm: source}, to be replaced by the source once checked
 
 
 class RejectedFile(Exception):
@@ -92,10 +97,9 @@ def parse_mapping(document: object, path: Path) -> Mapping:
         unknown = set(entries) - template
         if unknown:
             raise fail(f"{section}: {', '.join(sorted(unknown))} not in the {kind} template ({', '.join(KINDS[kind].columns)})")
-    unfinished = [f"columns.{c}" for c, source in columns.items() if source in (None, "TODO")]
-    unfinished += [f"values.{c}.{k}" for c, table in values.items() if isinstance(table, dict) for k, v in table.items() if v == "TODO"]
-    if unfinished:
-        raise fail(f"unfinished draft: replace the TODO at {', '.join(unfinished)}")
+    unsettled = unsettled_entries(columns, values, document.get("date_order"))
+    if unsettled:
+        raise fail(unsettled)
     for column, source in columns.items():
         if not (isinstance(source, str) or (isinstance(source, dict) and set(source) in ({"value"}, {"column"}))):
             raise fail(f"columns.{column}: give the source column's name or question text, {{column: …}} or {{value: …}}")
@@ -125,12 +129,45 @@ def parse_mapping(document: object, path: Path) -> Mapping:
     )
 
 
+def is_guess(entry: object) -> bool:
+    return isinstance(entry, dict) and set(entry) == {CONFIRM}
+
+
+def unsettled_entries(columns: dict, values: dict, date_order: object) -> str:
+    """What a draft still asks of the analyst (empty when nothing): each TODO and each {confirm: …}."""
+    todo = [f"columns.{c}" for c, source in columns.items() if source in (None, TODO)]
+    todo += [f"values.{c}.{k}" for c, table in values.items() if isinstance(table, dict) for k, v in table.items() if v == TODO]
+    guesses = [f"columns.{c} ({source[CONFIRM]!r})" for c, source in columns.items() if is_guess(source)]
+    guesses += [
+        f"values.{c}.{k} ({v[CONFIRM]!r})"
+        for c, table in values.items()
+        if isinstance(table, dict)
+        for k, v in table.items()
+        if is_guess(v)
+    ]
+    if is_guess(date_order):
+        guesses.append(f"date_order ({date_order[CONFIRM]!r})")  # type: ignore[index]
+    if date_order == TODO:
+        todo.append("date_order")
+    problems = []
+    if todo:
+        problems.append(f"unfinished draft: replace the TODO at {', '.join(todo)}")
+    if guesses:
+        problems.append(
+            f"unconfirmed guess{'es' if len(guesses) > 1 else ''} at {', '.join(guesses)}: check each against the export "
+            "(scorecard inspect FILE); where it is right write the value alone ({confirm: X} → X), else put the right one"
+        )
+    return "; ".join(problems)
+
+
 def load_mapping_file(path: Path) -> Mapping:
     """One mapping file, read within the YAML limits (scorecard/limits.py)."""
     try:
         document = load_yaml(path)
     except YamlRefused as error:
         raise MappingError(f"{path}: {error}") from None
+    except YamlSyntaxError as error:
+        raise MappingError(f"{path}: not valid YAML, {error}") from None
     except yaml.YAMLError as error:
         raise MappingError(f"{path}: not valid YAML: {error}") from None
     return parse_mapping(document, path)
@@ -149,6 +186,34 @@ def mapping_for(file_path: str, kind: str, mappings: list[Mapping]) -> Mapping |
     if matches and matches[0].kind != kind:
         raise RejectedFile(f"mapping {matches[0].path.name} is for kind {matches[0].kind!r}, but the file is in {kind}/")
     return matches[0] if matches else None
+
+
+def raw_file_path(path: Path, kind: str | None) -> tuple[str | None, str]:
+    """The kind and the name `run` gives a file (relative to raw/: `<kind>/…`): both from the
+    nearest folder named after a kind (raw/ni7/2012/x.csv → ni7, ni7/2012/x.csv); otherwise
+    `<kind>/<file name>` for the kind given. A kind given that differs from the folder's wins."""
+    parents = path.resolve().parents
+    for depth, folder in enumerate(parents):
+        if folder.name in KINDS and (kind is None or folder.name == kind):
+            return folder.name, "/".join([*(parent.name for parent in reversed(parents[:depth])), path.name])
+    return kind, f"{kind}/{path.name}"
+
+
+def mappings_missing_the_file(export: ColumnSource, kind: Kind, file_path: str, mappings: Sequence[Mapping]) -> list[Mapping]:
+    """Mappings of this kind whose column references all fit this export although none of their
+    `files` patterns matches it: the likely reason a file is rejected for missing columns."""
+    fitting = []
+    for mapping in mappings:
+        if mapping.kind != kind.name or mapping.applies_to(file_path):
+            continue
+        given = [source.get("column") if isinstance(source, dict) else source for source in mapping.columns.values()]
+        references = [str(reference) for reference in given if reference is not None]  # constants fit any file
+        try:
+            if references and all(find_column(export, reference) for reference in references):
+                fitting.append(mapping)
+        except RejectedFile:  # a reference matching several columns does not fit this file
+            continue
+    return fitting
 
 
 # ---- resolving columns ------------------------------------------------------------------------
@@ -195,10 +260,17 @@ def find_column(export: ColumnSource, reference: str) -> str | None:
 
 
 def resolve_columns(
-    export: ColumnSource, id_column: str | None, personal_dropped: list[str], kind: Kind, mapping: Mapping | None = None
+    export: ColumnSource,
+    id_column: str | None,
+    personal_dropped: list[str],
+    kind: Kind,
+    mapping: Mapping | None = None,
+    file_path: str = "",
+    other_mappings: Sequence[Mapping] = (),
 ) -> dict[str, Source]:
     """Template column → its source in this export. Raises RejectedFile when a required column has
-    none or the mapping names a column the export does not have."""
+    none or the mapping names a column the export does not have; with no mapping, that rejection
+    names any of `other_mappings` whose columns fit the file (`file_path`) but whose patterns missed."""
     sources: dict[str, Source] = {}
     spec = mapping.columns if mapping else {}
     for column in kind.columns:
@@ -219,7 +291,15 @@ def resolve_columns(
             sources[column] = Source(column=name)
     missing = [column for column in kind.required if column not in sources]
     if missing:
-        hint = "" if mapping else " (add a mapping file for this instrument: scorecard draft-mapping FILE --kind KIND)"
+        missed_by = mappings_missing_the_file(export, kind, file_path, other_mappings) if mapping is None else []
+        if missed_by:
+            hint = "; " + "; ".join(
+                f"mapping {m.path.name} fits its columns but none of its files patterns ({', '.join(m.files)}) matches this file: "
+                "add a pattern that does"
+                for m in missed_by
+            )
+        else:
+            hint = "" if mapping else " (add a mapping file for this instrument: scorecard draft-mapping FILE --kind KIND)"
         raise RejectedFile(
             f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"for kind {kind.name!r} (required: {', '.join(kind.required)}){hint}"
