@@ -11,6 +11,12 @@ report page) only when a panel scored it (any `sector`, `public_body` or `agreed
 `all`: every year with panel scores or usable evidence. `min_indicators_compared` — the fewest
 indicators a change must be computed over for the direction of travel to count (default: half the
 framework's indicators, rounded up); with fewer it is `not comparable`.
+
+A provider framework may ask for `nearest_neighbours: {k: 3, variables: [...]}` (default: off): each
+provider is compared with the mean of the k other providers whose home districts are most alike on
+those context variables (CONTEXT_VARIABLES), as LG Inform's nearest neighbours
+(sql/marts/105_provider_nearest_neighbours.sql has the method). Frameworks that ask for them must
+ask for the same set: marts.measure_comparisons shows one nearest-neighbour benchmark per provider.
 """
 
 from __future__ import annotations
@@ -31,6 +37,20 @@ SCORECARD_YEARS = ("panel", "all")  # the first is the default
 # Framework and indicator ids name report pages, panel packs and SQL rows: a safe set of characters only.
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 ID_RULE = "a letter or digit, then up to 63 letters, digits, '_', '.' or '-', without '..'"
+# The home-district context a nearest-neighbour set may use: columns of marts.provider_catchment (the
+# model unpivots the same names), each with the words benchmark labels use. IMD rank and average score
+# are left out: ONS has none for authorities created since 2019 and for counties.
+CONTEXT_VARIABLES = {
+    "rural_population_pct_2011": "rural population share (2011)",
+    "pct_lsoas_rural": "% of LSOAs rural",
+    "imd_pct_lsoas_most_deprived_10": "% of LSOAs in the most deprived 10%",
+    "employment_rate": "employment rate",
+    "inactivity_rate": "economic inactivity rate",
+    "claimant_rate": "claimant rate",
+    "median_weekly_pay": "median weekly pay",
+    "level3_pct": "% qualified to level 3+",
+}
+MAX_NEAREST_NEIGHBOURS = 50
 
 
 def is_safe_id(value: object) -> bool:
@@ -51,6 +71,12 @@ class FrameworkError(ValueError):
 
 
 @dataclass(frozen=True)
+class NearestNeighbours:
+    k: int
+    variables: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Framework:
     id: str
     name: str
@@ -60,6 +86,7 @@ class Framework:
     source: Path
     scorecard_years: str = SCORECARD_YEARS[0]
     min_indicators_compared: int | None = None  # None: half the indicators, rounded up
+    nearest_neighbours: NearestNeighbours | None = None  # None: no nearest-neighbour benchmark
 
     @property
     def comparable_threshold(self) -> int:
@@ -124,16 +151,44 @@ def parse_framework(document: dict, source: Path) -> Framework:
             f"min_indicators_compared must be a whole number from 1 to {len(indicators)} (the number of indicators), not {min_compared!r}",
             "min_indicators_compared",
         )
+    entity = str(document.get("entity", "area"))
+    nearest = document.get("nearest_neighbours")
     return Framework(
         id=str(document["id"]),
         name=str(document["name"]),
-        entity=str(document.get("entity", "area")),
+        entity=entity,
         points_per_indicator=points,
         indicators=tuple(indicators),
         source=source,
         scorecard_years=scorecard_years,
         min_indicators_compared=min_compared,
+        nearest_neighbours=None if nearest is None else parse_nearest_neighbours(nearest, entity, fail),
     )
+
+
+def parse_nearest_neighbours(option: object, entity: str, fail) -> NearestNeighbours:
+    where = "nearest_neighbours"
+    if entity != "provider":
+        raise fail(f"nearest_neighbours compares providers: it needs entity: provider, not {entity!r}", where)
+    if not isinstance(option, dict) or set(option) != {"k", "variables"}:
+        raise fail("nearest_neighbours must be a mapping with k (how many neighbours) and variables (a list), nothing else", where)
+    k = option["k"]
+    if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_NEAREST_NEIGHBOURS:
+        raise fail(f"nearest_neighbours k must be a whole number from 1 to {MAX_NEAREST_NEIGHBOURS}, not {k!r}", where, "k")
+    variables = option["variables"]
+    if not isinstance(variables, list) or not variables:
+        raise fail(f"nearest_neighbours variables must be a non-empty list of {sorted(CONTEXT_VARIABLES)}", where, "variables")
+    for position, variable in enumerate(variables):
+        if variable not in CONTEXT_VARIABLES:
+            raise fail(
+                f"nearest_neighbours variable {str(variable)[:80]!r} must be one of {sorted(CONTEXT_VARIABLES)}",
+                where,
+                "variables",
+                position,
+            )
+        if variables.index(variable) != position:
+            raise fail(f"nearest_neighbours variable {variable!r} appears twice", where, "variables", position)
+    return NearestNeighbours(k=k, variables=tuple(variables))
 
 
 @cache
@@ -208,6 +263,14 @@ def load_frameworks(directory: Path) -> tuple[list[Framework], list[str]]:
         if framework.id in {f.id for f in frameworks}:
             problems.append(f"{path}: framework id {framework.id!r} is already defined by another file; this one is ignored")
             continue
+        other = next((f for f in frameworks if f.nearest_neighbours and framework.nearest_neighbours), None)
+        if other is not None and other.nearest_neighbours != framework.nearest_neighbours:
+            problems.append(
+                f"{path}: line {line_of(text, ('nearest_neighbours',))}: nearest_neighbours differs from framework {other.id!r} "
+                f"({other.source.name}): a provider is compared with one nearest-neighbour set, so frameworks that ask for one "
+                "must ask for the same k and variables; this one is ignored"
+            )
+            continue
         frameworks.append(framework)
     return frameworks, problems
 
@@ -258,6 +321,26 @@ def threshold_table(frameworks: list[Framework]) -> pd.DataFrame:
     ]
     return pd.DataFrame(rows, columns=["framework", "indicator_id", "from_value", "score"]).astype(
         {"framework": "str", "indicator_id": "str", "from_value": "float64", "score": "int32"}
+    )
+
+
+def nearest_neighbour_table(frameworks: list[Framework]) -> pd.DataFrame:
+    """One row per framework and context variable of its nearest-neighbour set, loaded as
+    staging.nearest_neighbour_variables (empty when no framework asks for nearest neighbours)."""
+    rows = [
+        {
+            "framework": framework.id,
+            "k": framework.nearest_neighbours.k,
+            "variable": variable,
+            "variable_label": CONTEXT_VARIABLES[variable],
+            "position": position,
+        }
+        for framework in frameworks
+        if framework.nearest_neighbours
+        for position, variable in enumerate(framework.nearest_neighbours.variables, 1)
+    ]
+    return pd.DataFrame(rows, columns=["framework", "k", "variable", "variable_label", "position"]).astype(
+        {"framework": "str", "k": "int32", "variable": "str", "variable_label": "str", "position": "int32"}
     )
 
 

@@ -312,6 +312,29 @@ def test_provider_benchmarks_never_use_a_suppressed_value(providers):
         ("10000004", 8.0, 1, 7.0, 1.0, None),
         ("10000005", None, 2, 7.5, None, "secondary"),
     ]
+    # every provider's home district is predominantly urban: its similar-place peers are its national peers
+    assert query(
+        providers,
+        "SELECT ukprn, ruc_broad_class, similar_place_peers, similar_place_peer_mean, similar_place_difference FROM marts.provider_benchmarks WHERE measure = 'learner_satisfaction' ORDER BY ukprn",
+    ) == [
+        ("10000001", "Predominantly Urban", 1, 8.0, -1.0),
+        ("10000002", "Predominantly Urban", 2, 7.5, None),
+        ("10000004", "Predominantly Urban", 1, 7.0, 1.0),
+        ("10000005", "Predominantly Urban", 2, 7.5, None),
+    ]
+    # nearest neighbours: B (suppressed) and E (secondary) are listed as neighbours, but never counted in a
+    # mean — else A's mean with D and B, less D's published 8.0, would give B's 9.0 away
+    assert query(
+        providers,
+        """SELECT c.entity_code, c.benchmark_value, c.benchmark_count, list(n.neighbour_ukprn ORDER BY n.neighbour_ukprn)
+           FROM marts.measure_comparisons c JOIN marts.provider_nearest_neighbours n ON n.ukprn = c.entity_code AND n.survey_year = c.survey_year
+           WHERE c.measure = 'learner_satisfaction' AND c.benchmark = 'nearest_neighbours' GROUP BY ALL ORDER BY 1""",
+    ) == [
+        ("10000001", 8.0, 1, ["10000002", "10000004", "10000005"]),
+        ("10000002", 7.5, 2, ["10000001", "10000004", "10000005"]),
+        ("10000004", 7.0, 1, ["10000001", "10000002", "10000005"]),
+        ("10000005", 7.5, 2, ["10000001", "10000002", "10000004"]),
+    ]
     assert query(
         providers,
         "SELECT entity_code FROM marts.evidence_measures WHERE measure = 'learner_satisfaction' AND (value IS NOT NULL OR NOT suppressed) ORDER BY 1",
@@ -586,5 +609,23 @@ def test_no_comparison_shows_a_suppressed_value(providers, ni7, pooled_poll):
             """SELECT count(*) FROM marts.measure_comparisons c JOIN marts.provider_benchmarks b
                ON b.ukprn = c.entity_code AND b.survey_year = c.survey_year AND b.measure = c.measure
                WHERE (c.benchmark = 'national_peers' AND c.benchmark_value IS DISTINCT FROM b.national_peer_mean)
-                  OR (c.benchmark = 'regional_peers' AND c.benchmark_value IS DISTINCT FROM b.regional_peer_mean)""",
+                  OR (c.benchmark = 'regional_peers' AND c.benchmark_value IS DISTINCT FROM b.regional_peer_mean)
+                  OR (c.benchmark = 'similar_place_peers' AND c.benchmark_value IS DISTINCT FROM b.similar_place_peer_mean)""",
+        ) == [(0,)]
+        # the nearest neighbours' mean is the mean of the listed neighbours' published values, nothing else
+        assert query(
+            path,
+            """WITH published AS (
+                   SELECT ukprn, survey_year, measure, value FROM intermediate.provider_measures WHERE NOT suppressed AND value IS NOT NULL
+               ),
+               means AS (
+                   SELECT n.ukprn, n.survey_year, p.measure, round(avg(p.value), 2) AS mean, count(*) AS peers
+                   FROM marts.provider_nearest_neighbours n
+                   JOIN published p ON p.ukprn = n.neighbour_ukprn AND p.survey_year = n.survey_year
+                   WHERE n.framework = 'community_scorecard'
+                   GROUP BY ALL
+               )
+               SELECT count(*) FROM marts.measure_comparisons c
+               LEFT JOIN means m ON m.ukprn = c.entity_code AND m.survey_year = c.survey_year AND m.measure = c.measure
+               WHERE c.benchmark = 'nearest_neighbours' AND (c.benchmark_value IS DISTINCT FROM m.mean OR c.benchmark_count <> coalesce(m.peers, 0))""",
         ) == [(0,)]

@@ -3,7 +3,15 @@ import re
 import pytest
 import yaml
 
-from scorecard.frameworks import FrameworkError, load_frameworks, parse_framework, threshold_table
+from scorecard.frameworks import (
+    CONTEXT_VARIABLES,
+    FrameworkError,
+    NearestNeighbours,
+    load_frameworks,
+    nearest_neighbour_table,
+    parse_framework,
+    threshold_table,
+)
 from scorecard.paths import PROJECT_ROOT
 
 SEED = PROJECT_ROOT / "tests" / "fixtures" / "compact-scorecard-thriving-sector.txt"
@@ -125,3 +133,64 @@ def test_safe_ids_of_every_allowed_shape_load(tmp_path):
     }
     (tmp_path / "fine.yaml").write_text(yaml.safe_dump(document))
     assert [f.indicator_ids for f in load_frameworks(tmp_path)[0]] == [[7, "TS.1-b_c"]]
+
+
+def provider_framework(framework_id: str = "peers", **options) -> dict:
+    return {
+        "id": framework_id,
+        "name": "P",
+        "entity": "provider",
+        "points_per_indicator": 3,
+        "indicators": [{"id": "P1", "text": "p"}],
+        **options,
+    }
+
+
+def test_nearest_neighbours_default_off_and_the_shipped_setting(frameworks, tmp_path):
+    assert parse_framework(provider_framework(), tmp_path / "p.yaml").nearest_neighbours is None
+    (community,) = [f for f in frameworks if f.id == "community_scorecard"]
+    assert community.nearest_neighbours == NearestNeighbours(
+        k=3, variables=("rural_population_pct_2011", "imd_pct_lsoas_most_deprived_10", "employment_rate", "median_weekly_pay")
+    )
+    table = nearest_neighbour_table(frameworks)
+    assert table[["framework", "k", "variable", "position"]].values.tolist() == [
+        ["community_scorecard", 3, variable, position] for position, variable in enumerate(community.nearest_neighbours.variables, 1)
+    ]
+    assert set(table.variable_label) <= set(CONTEXT_VARIABLES.values())
+
+
+@pytest.mark.parametrize(
+    "option, message",
+    [
+        ({"k": 3}, "a mapping with k (how many neighbours) and variables"),
+        ({"k": 3, "variables": ["employment_rate"], "by": "type"}, "nothing else"),
+        ({"k": 0, "variables": ["employment_rate"]}, "k must be a whole number from 1 to 50, not 0"),
+        ({"k": True, "variables": ["employment_rate"]}, "k must be a whole number"),
+        ({"k": 2.5, "variables": ["employment_rate"]}, "k must be a whole number"),
+        ({"k": 3, "variables": []}, "variables must be a non-empty list"),
+        ({"k": 3, "variables": ["imd_rank_of_average_score"]}, "variable 'imd_rank_of_average_score' must be one of"),
+        ({"k": 3, "variables": ["employment_rate", "employment_rate"]}, "'employment_rate' appears twice"),
+    ],
+)
+def test_a_malformed_nearest_neighbours_option_is_reported_with_its_line(tmp_path, option, message):
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(provider_framework(nearest_neighbours=option), sort_keys=False))
+    frameworks, problems = load_frameworks(tmp_path)
+    assert frameworks == [] and len(problems) == 1
+    assert message in problems[0] and re.match(rf"{re.escape(str(tmp_path / 'p.yaml'))}: line \d+: ", problems[0])
+
+
+def test_nearest_neighbours_compare_providers_only(tmp_path):
+    document = {**provider_framework(nearest_neighbours={"k": 3, "variables": ["employment_rate"]}), "entity": "area"}
+    with pytest.raises(FrameworkError, match="needs entity: provider, not 'area'"):
+        parse_framework(document, tmp_path / "a.yaml")
+
+
+def test_frameworks_asking_for_different_nearest_neighbours_keep_the_first(tmp_path):
+    same = {"k": 3, "variables": ["employment_rate", "claimant_rate"]}
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(provider_framework("a", nearest_neighbours=same)))
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump(provider_framework("b", nearest_neighbours=same)))
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(provider_framework("c", nearest_neighbours={**same, "k": 5})))
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(provider_framework("d")))
+    frameworks, problems = load_frameworks(tmp_path)
+    assert [f.id for f in frameworks] == ["a", "b", "d"]
+    assert len(problems) == 1 and "c.yaml: line" in problems[0] and "nearest_neighbours differs from framework 'a'" in problems[0]

@@ -287,6 +287,7 @@ def test_comparisons_read_through_the_measures_polarity(warehouse):
            ORDER BY measure, benchmark""",
     ) == [
         ("confidence_change", "national_peers", None, 0, None, None, "no other provider of the same type has a published figure that year"),
+        ("confidence_change", "nearest_neighbours", None, 0, None, None, "none of the nearest neighbours has a published figure that year"),
         (
             "confidence_change",
             "regional_peers",
@@ -296,9 +297,38 @@ def test_comparisons_read_through_the_measures_polarity(warehouse):
             None,
             "no other provider of the same type in the region has a published figure that year",
         ),
+        (
+            "confidence_change",
+            "similar_place_peers",
+            None,
+            0,
+            None,
+            None,
+            "no other provider of the same type in a district of the same rural–urban class has a published figure that year",
+        ),
         ("learner_satisfaction", "national_peers", 8.0, 1, None, None, "the provider's figure is suppressed (secondary)"),
+        ("learner_satisfaction", "nearest_neighbours", 8.0, 1, None, None, "the provider's figure is suppressed (secondary)"),
         ("learner_satisfaction", "regional_peers", 8.0, 1, None, None, "the provider's figure is suppressed (secondary)"),
+        ("learner_satisfaction", "similar_place_peers", 8.0, 1, None, None, "the provider's figure is suppressed (secondary)"),
     ]
+
+
+def test_nearest_neighbours_at_equal_distance_rank_the_lower_ukprn_first(warehouse):
+    # A and D share Bristol, so they are alike on every variable (distance 0) and equally far from B
+    rows = query(
+        warehouse,
+        "SELECT ukprn, neighbour_ukprn, rank, distance FROM marts.provider_nearest_neighbours WHERE framework = 'community_scorecard' ORDER BY ukprn, rank",
+    )
+    assert [(ukprn, neighbour, rank) for ukprn, neighbour, rank, _ in rows] == [
+        ("10000001", "10000004", 1),
+        ("10000001", "10000002", 2),
+        ("10000002", "10000001", 1),
+        ("10000002", "10000004", 2),
+        ("10000004", "10000001", 1),
+        ("10000004", "10000002", 2),
+    ]  # k is 3, but each has two others; the unregistered 19999999 has no home district, so is nobody's
+    distance = {(ukprn, neighbour): d for ukprn, neighbour, _, d in rows}
+    assert distance[("10000001", "10000004")] == 0 and distance[("10000002", "10000001")] == distance[("10000002", "10000004")] > 0
 
 
 def test_entities_and_indicators_label_the_scores(warehouse):

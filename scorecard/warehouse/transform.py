@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from scorecard.frameworks import Framework, indicator_table, threshold_table
+from scorecard.frameworks import Framework, indicator_table, nearest_neighbour_table, threshold_table
 from scorecard.measures import Measure, load_measures, measure_table
 from scorecard.paths import REFERENCE_DIR
 from scorecard.warehouse.build import run_sql_folders
@@ -39,6 +39,7 @@ def transform(
             replace_table(con, "staging.providers", providers)
         replace_table(con, "staging.framework_indicators", indicator_table(frameworks))
         replace_table(con, "staging.evidence_thresholds", threshold_table(frameworks))
+        replace_table(con, "staging.nearest_neighbour_variables", nearest_neighbour_table(frameworks))
         replace_table(con, "staging.measures", measure_table(catalogue))
         install(con)
         models = run_sql_folders(con, "staging", reference_dir=reference_dir)

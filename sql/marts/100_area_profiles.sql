@@ -1,62 +1,10 @@
 -- marts.area_profiles: what stays put about every English local authority (current and historic codes):
--- its rural–urban class and its deprivation, the context a scorecard is read against.
--- Rural–urban class: Defra's RUC 2011 of local authority districts (6-fold and broad 3-fold), under the
--- district's 2011 or 2018 code. An area the source does not classify (a unitary or district created
--- since 2019, a county) gets a class derived from the 2011 populations of the 2011 districts inside it
--- (staging.area_districts), by Defra's own thresholds: rural including hub towns ≥ 80% Mainly Rural,
--- 50–79% Largely Rural, 26–49% Urban with Significant Rural; below 26%, Urban with Major (or Minor)
--- Conurbation when at least half its people live in a major (minor) conurbation, else Urban with City
--- and Town (the same rule gives the source's class for all 326 districts of 2011) — ruc_derived true,
--- ruc_method says how. Where ONS gives the broad class on the current code, that broad class is used.
+-- its rural–urban class (intermediate.area_rural_urban: Defra RUC 2011, derived from 2011 populations
+-- where the source has none) and its deprivation, the context a scorecard is read against.
 -- Deprivation: MHCLG's IoD 2019 district summary; for an area it does not list, the share of LSOAs
 -- in the most deprived 10% is computed from the LSOA deciles and there is no rank.
 CREATE OR REPLACE TABLE marts.area_profiles AS
-WITH ruc AS (
-    SELECT LAD11CD AS lad11_code, LAD18CD AS lad18_code,
-           "Total population 2011"::INTEGER AS population,
-           "Rural including hub towns (rural & rural related) population 2011"::INTEGER AS rural_population,
-           "Urban Major Conurbation population 2011"::INTEGER AS major_conurbation_population,
-           "Urban Minor Conurbation population 2011"::INTEGER AS minor_conurbation_population,
-           RUC11CD::INTEGER AS ruc_code,
-           -- labels as Defra writes them, without the threshold note and the trailing space
-           trim(regexp_replace(RUC11, '\(.*\)', '')) AS ruc_class,
-           trim("Broad RUC11") AS ruc_broad_class
-    FROM read_csv(getvariable('reference_dir') || '/catchment/RUC_LAD_2011_EN_LU.csv', all_varchar = true)
-),
-broad_on_current_codes AS (  -- ONS Explore Local Statistics: the broad class on 2025 codes (other rows name a country)
-    SELECT areacd AS area_code, urban AS ruc_broad_class
-    FROM read_csv(getvariable('reference_dir') || '/catchment/ons_els_areas_geog_info_2025.csv', all_varchar = true)
-    WHERE urban IN ('Predominantly Rural', 'Urban with Significant Rural', 'Predominantly Urban')
-),
-given AS (
-    SELECT a.area_code, r.* FROM staging.areas AS a JOIN ruc AS r ON a.area_code IN (r.lad11_code, r.lad18_code)
-),
-summed AS (
-    SELECT d.area_code, count(*) AS districts,
-           string_agg(r.lad11_code, ', ' ORDER BY r.lad11_code) AS district_codes,
-           sum(r.population) AS population,
-           100 * sum(r.rural_population) / sum(r.population) AS rural_pct,
-           100 * sum(r.major_conurbation_population) / sum(r.population) AS major_conurbation_pct,
-           100 * sum(r.minor_conurbation_population) / sum(r.population) AS minor_conurbation_pct
-    FROM staging.area_districts AS d JOIN ruc AS r ON r.lad11_code = d.district_code
-    GROUP BY d.area_code
-),
-derived AS (
-    SELECT *,
-           CASE
-               WHEN rural_pct >= 80 THEN 1
-               WHEN rural_pct >= 50 THEN 2
-               WHEN rural_pct >= 26 THEN 3
-               WHEN major_conurbation_pct >= 50 THEN 6
-               WHEN minor_conurbation_pct >= 50 THEN 5
-               ELSE 4
-           END AS ruc_code
-    FROM summed
-),
-ruc_labels AS (
-    SELECT DISTINCT ruc_code, ruc_class, ruc_broad_class FROM ruc
-),
-imd_summary AS (
+WITH imd_summary AS (
     SELECT "Local Authority District code (2019)" AS area_code,
            "IMD - Rank of average score"::INTEGER AS imd_rank_of_average_score,
            "IMD - Average score"::DOUBLE AS imd_average_score,
@@ -74,23 +22,8 @@ lsoas AS (  -- the 2011 LSOAs inside each area, with their IMD decile and rural�
 )
 SELECT
     a.area_code, a.area_name, a.area_type, a.tier, a.county_code, a.region_code, a.region_name, a.is_current,
-    CASE WHEN a.is_current THEN a.area_code WHEN a.successor_code NOT LIKE '%;%' THEN a.successor_code END AS current_code,
-    coalesce(g.population, s.population) AS population_2011,
-    round(coalesce(100 * g.rural_population / g.population, s.rural_pct), 1) AS rural_population_pct_2011,
-    coalesce(g.ruc_code, s.ruc_code) AS ruc_code,
-    coalesce(g.ruc_class, l.ruc_class) AS ruc_class,
-    coalesce(g.ruc_broad_class, b.ruc_broad_class, l.ruc_broad_class) AS ruc_broad_class,
-    g.area_code IS NULL AND s.area_code IS NOT NULL AS ruc_derived,
-    CASE
-        WHEN g.area_code IS NOT NULL THEN 'Defra RUC 2011 (local authority districts)'
-        WHEN s.area_code IS NOT NULL THEN
-            'derived by Defra''s thresholds from the 2011 populations of ' ||
-            CASE WHEN s.districts = 1 THEN 'its 2011 district ' ELSE 'its ' || s.districts || ' districts of 2011 ' END ||
-            '(' || s.district_codes || ')' ||
-            CASE WHEN b.area_code IS NOT NULL THEN '; broad class as ONS gives it on the current code' ELSE '' END
-        -- e.g. Somerset West and Taunton (2019–2023): the lookups map its 2011 districts to Somerset only
-        ELSE 'no 6-fold class: no source classifies this area and no 2011 district maps to it whole; now part of ' || a.successor_code
-    END AS ruc_method,
+    u.current_code, u.population_2011, u.rural_population_pct_2011,
+    u.ruc_code, u.ruc_class, u.ruc_broad_class, u.ruc_derived, u.ruc_method,
     i.imd_rank_of_average_score,
     i.imd_average_score,
     coalesce(i.imd_pct_lsoas_most_deprived_10, p.pct_most_deprived_10) AS imd_pct_lsoas_most_deprived_10,
@@ -101,10 +34,7 @@ SELECT
     p.lsoas,
     p.pct_rural AS pct_lsoas_rural
 FROM staging.areas AS a
-LEFT JOIN given AS g USING (area_code)
-LEFT JOIN derived AS s ON s.area_code = a.area_code AND g.area_code IS NULL
-LEFT JOIN ruc_labels AS l ON l.ruc_code = s.ruc_code
-LEFT JOIN broad_on_current_codes AS b ON b.area_code = a.area_code AND g.area_code IS NULL
+JOIN intermediate.area_rural_urban AS u USING (area_code)
 LEFT JOIN imd_summary AS i ON i.area_code = a.area_code
 LEFT JOIN lsoas AS p ON p.area_code = a.area_code
 ORDER BY a.area_code;

@@ -4,8 +4,11 @@
 --              areas of the region publish figures) and vs all surveyed areas in England;
 --              relationship_good_pct_agree vs all surveyed areas that year, both sides pooled (computed
 --              like the area figure: % answering 4-5 of those answering 1-5);
---   providers  every measure of marts.provider_benchmarks vs its peers of the same type, nationally
---              and in its region.
+--   providers  every measure of marts.provider_benchmarks vs its peers of the same type, nationally,
+--              in its region and in similar places (home districts of the same broad rural–urban
+--              class); and, where a framework asks for them, vs the mean of its nearest neighbours
+--              (marts.provider_nearest_neighbours: published values only, as the other peer means).
+-- Runs after the catchment marts, which the nearest neighbours are found from.
 -- comparison (as OHID Fingertips): 'higher' / 'lower' when the benchmark lies outside the entity's 95%
 -- interval, 'similar' inside; null (comparison_note says why) when the value is suppressed, the
 -- benchmark is not shown, or there is no interval. significance reads it through the measure's polarity
@@ -36,6 +39,32 @@ SELECT s.survey_year, count(*) AS areas, unless_suppressed(round(100 * sum(s.x) 
 FROM poll_area_sums AS s
 JOIN secondary_suppression('poll_pooled_cells', 'poll_pooled_links') AS d ON d.cell = 'all:' || s.survey_year
 GROUP BY s.survey_year, d.suppression;
+
+CREATE OR REPLACE TEMP TABLE nearest_neighbour_means AS
+WITH chosen AS (  -- frameworks that ask for nearest neighbours ask for the same set (scorecard/frameworks.py): one serves
+    SELECT framework, k, string_agg(variable_label, ', ' ORDER BY position) AS variables
+    FROM staging.nearest_neighbour_variables
+    WHERE framework = (SELECT min(framework) FROM staging.nearest_neighbour_variables)
+    GROUP BY framework, k
+),
+listed AS (
+    SELECT n.ukprn, n.survey_year FROM marts.provider_nearest_neighbours AS n JOIN chosen USING (framework) GROUP BY ALL
+),
+means AS (  -- a suppressed value is never a peer, as in marts.provider_benchmarks
+    SELECT n.ukprn, n.survey_year, m.measure,
+           count(*) FILTER (WHERE NOT m.suppressed AND m.value IS NOT NULL) AS peers,
+           sum(micro(m.value)) FILTER (WHERE NOT m.suppressed AND m.value IS NOT NULL) AS total
+    FROM marts.provider_nearest_neighbours AS n
+    JOIN chosen USING (framework)
+    JOIN intermediate.provider_measures AS m ON m.ukprn = n.neighbour_ukprn AND m.survey_year = n.survey_year
+    GROUP BY ALL
+)
+SELECT b.ukprn, b.survey_year, b.measure, chosen.k, chosen.variables, l.ukprn IS NOT NULL AS listed,
+       coalesce(m.peers, 0) AS peers, rounded_mean(m.total, m.peers) AS peer_mean
+FROM marts.provider_benchmarks AS b
+CROSS JOIN chosen
+LEFT JOIN listed AS l ON l.ukprn = b.ukprn AND l.survey_year = b.survey_year
+LEFT JOIN means AS m ON m.ukprn = b.ukprn AND m.survey_year = b.survey_year AND m.measure = b.measure;
 
 CREATE OR REPLACE TABLE marts.measure_comparisons AS
 WITH compared AS (
@@ -74,6 +103,29 @@ WITH compared AS (
                 WHEN b.region_name IS NULL THEN 'the provider has no region in the register, so no regional peers'
                 WHEN b.regional_peers = 0 THEN 'no other provider of the same type in the region has a published figure that year' END
     FROM marts.provider_benchmarks AS b
+    UNION ALL
+    SELECT b.ukprn, b.survey_year, b.measure, b.value, b.ci_low, b.ci_high, b.base, b.suppression,
+           'similar_place_peers', 'providers of the same type (' || coalesce(b.provider_type, 'none') || ') in '
+               || CASE b.ruc_broad_class
+                      WHEN 'Predominantly Rural' THEN 'predominantly rural districts'
+                      WHEN 'Predominantly Urban' THEN 'predominantly urban districts'
+                      WHEN 'Urban with Significant Rural' THEN 'urban districts with a significant rural population'
+                      ELSE 'districts of the same rural–urban class'
+                  END,
+           b.similar_place_peer_mean, b.similar_place_peers, b.similar_place_comparison,
+           CASE WHEN b.provider_type IS NULL THEN 'the provider has no type in the register, so no peers'
+                WHEN b.ruc_broad_class IS NULL THEN 'the provider''s home district has no rural–urban class, so no similar-place peers'
+                WHEN b.similar_place_peers = 0 THEN 'no other provider of the same type in a district of the same rural–urban class has a published figure that year' END
+    FROM marts.provider_benchmarks AS b
+    UNION ALL
+    SELECT b.ukprn, b.survey_year, b.measure, b.value, b.ci_low, b.ci_high, b.base, b.suppression,
+           'nearest_neighbours', 'the ' || n.k || ' providers of any type with the most alike home districts (nearest neighbours: '
+               || 'Euclidean distance of z-scores of ' || n.variables || ')',
+           n.peer_mean, n.peers, NULL,
+           CASE WHEN NOT n.listed THEN 'the provider has no nearest neighbours that year: its home district lacks a context value, or no other provider surveyed that year has them all'
+                WHEN n.peers = 0 THEN 'none of the nearest neighbours has a published figure that year' END
+    FROM marts.provider_benchmarks AS b
+    JOIN nearest_neighbour_means AS n USING (ukprn, survey_year, measure)
 ),
 read AS (
     SELECT c.*,
@@ -104,7 +156,7 @@ LEFT JOIN marts.entities AS e ON e.entity_code = r.entity_code
 LEFT JOIN staging.measures AS m ON m.id = r.measure
 ORDER BY r.entity_code, r.survey_year, r.measure, r.benchmark;
 
-COMMENT ON TABLE marts.measure_comparisons IS 'Every survey measure of an area or provider beside each benchmark it is compared with (all surveyed areas, region, peer providers nationally and in the region), and whether it is significantly higher, similar or lower: one row per entity, survey year, measure and benchmark.';
+COMMENT ON TABLE marts.measure_comparisons IS 'Every survey measure of an area or provider beside each benchmark it is compared with (all surveyed areas, region, peer providers of the same type nationally, in the region and in similar places, nearest neighbours where a framework asks for them), and whether it is significantly higher, similar or lower: one row per entity, survey year, measure and benchmark.';
 COMMENT ON COLUMN marts.measure_comparisons.entity_code IS 'Area code or UKPRN.';
 COMMENT ON COLUMN marts.measure_comparisons.entity_type IS '''area'' or ''provider''.';
 COMMENT ON COLUMN marts.measure_comparisons.entity_name IS 'The area''s or provider''s name (marts.entities).';
@@ -115,10 +167,10 @@ COMMENT ON COLUMN marts.measure_comparisons.ci_low IS 'Lower end of the value''s
 COMMENT ON COLUMN marts.measure_comparisons.ci_high IS 'Upper end of the value''s 95% interval.';
 COMMENT ON COLUMN marts.measure_comparisons.base IS 'Unweighted base of the value (respondents, learners or pairs), published even when the value is suppressed.';
 COMMENT ON COLUMN marts.measure_comparisons.suppression IS '''primary'' (base under 10), ''secondary'' (would reveal a suppressed figure by differencing) or null (published).';
-COMMENT ON COLUMN marts.measure_comparisons.benchmark IS 'What the value is compared with: ''all_surveyed_areas'', ''region'', ''national_peers'' or ''regional_peers''.';
-COMMENT ON COLUMN marts.measure_comparisons.benchmark_label IS 'The benchmark in words, e.g. ''all surveyed areas in England'', ''North West'', ''providers of the same type (general further education college) in England''.';
+COMMENT ON COLUMN marts.measure_comparisons.benchmark IS 'What the value is compared with: ''all_surveyed_areas'', ''region'', ''national_peers'', ''regional_peers'', ''similar_place_peers'' (same type, home district of the same broad rural–urban class) or ''nearest_neighbours'' (the k providers with the most alike home districts, marts.provider_nearest_neighbours; only when a framework asks for them).';
+COMMENT ON COLUMN marts.measure_comparisons.benchmark_label IS 'The benchmark in words, e.g. ''all surveyed areas in England'', ''North West'', ''providers of the same type (general further education college) in England'', ''providers of the same type (general further education college) in predominantly rural districts''.';
 COMMENT ON COLUMN marts.measure_comparisons.benchmark_value IS 'The benchmark''s value: the pooled figure of the areas, or the unweighted mean of the peers'' published values; null when not shown (comparison_note says why).';
-COMMENT ON COLUMN marts.measure_comparisons.benchmark_count IS 'Areas (all surveyed areas, region) or peer providers with a published value the benchmark covers.';
+COMMENT ON COLUMN marts.measure_comparisons.benchmark_count IS 'Areas (all surveyed areas, region) or peer providers (of the nearest neighbours: those) with a published value the benchmark covers.';
 COMMENT ON COLUMN marts.measure_comparisons.comparison IS '''higher'' / ''lower'' when the benchmark lies outside the value''s 95% interval (value below / above it), ''similar'' inside; null when not compared.';
 COMMENT ON COLUMN marts.measure_comparisons.significance IS 'The comparison read through the measure''s polarity: ''better'' / ''similar'' / ''worse'', or ''higher'' / ''similar'' / ''lower'' for a measure with no direction; null when not compared.';
 COMMENT ON COLUMN marts.measure_comparisons.comparison_note IS 'Why the value is not compared: suppressed, no figure, benchmark not shown (and why), no interval; null when compared.';
