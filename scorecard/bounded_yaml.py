@@ -12,6 +12,8 @@ column in plain words (YamlSyntaxError). `yaml_scalar` writes one value for hand
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -145,11 +147,15 @@ def load_yaml(path: Path) -> Any:
     return parse_yaml(yaml_text(path))
 
 
-def yaml_scalar(value: str | int | float | bool | None) -> str:
-    """One value as YAML on one line: plain where that reads back the same, else double-quoted with
-    line breaks, control and invisible characters escaped."""
-    text = yaml.safe_dump(value, allow_unicode=True, width=1 << 30, explicit_end=False)
-    text = text.removesuffix("\n...\n").removesuffix("\n")
-    if "\n" in text or text.startswith(("'", "|", ">")):
+def yaml_scalar(value: str | int | float | bool | None, quoted: bool = False, in_flow: bool = False) -> str:
+    """One value as YAML on one line: plain where that reads back the same (and `quoted` is not
+    asked for), else double-quoted with line breaks, control and invisible characters escaped —
+    safe in a comment and in a terminal too. `in_flow`: for use inside { … } or [ … ]."""
+    text = yaml.safe_dump(value, allow_unicode=True, width=1 << 30).removesuffix("\n...\n").removesuffix("\n")
+    invisible = isinstance(value, str) and any(unicodedata.category(char) in ("Cc", "Cf") for char in value)
+    flow_unsafe = in_flow and not re.fullmatch(r"[\w .\-/]+", text)  # PyYAML reads less as plain inside { … }
+    if quoted or invisible or flow_unsafe or "\n" in text or text.startswith(("'", "|", ">")):
         text = yaml.safe_dump(value, allow_unicode=True, width=1 << 30, default_style='"').removesuffix("\n")
+        # PyYAML leaves format characters (bidi overrides, zero-width) as they are: escape them too
+        text = "".join(f"\\u{ord(char):04x}" if unicodedata.category(char) == "Cf" else char for char in text)
     return text

@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         "quarantined and why. Exit status 1 if the whole file would be rejected.",
     )
     validate.add_argument("file", type=Path, help="the export (.csv, .tsv, .txt or .xlsx)")
-    validate.add_argument("--kind", required=True, choices=sorted(KINDS), help="survey kind of the file")
+    validate.add_argument("--kind", choices=sorted(KINDS), help="survey kind of the file (default: from its folder, raw/<kind>/)")
     validate.add_argument("--limit", type=int, default=20, help="quarantined rows to list (default: %(default)s; 0 = all)")
     validate.add_argument(
         "--mapping", type=Path, help="mapping file to apply (default: the one in --mappings whose patterns match kind/FILENAME)"
@@ -264,15 +264,33 @@ def command_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_or_complain(command: str, path: Path):
+def read_or_complain(command: str, path: Path, date_order: str | None = None):
     """The export at path, or None after saying why it cannot be read."""
     from scorecard.ingest.read import UnreadableFile, read_export
 
     try:
-        return read_export(path)
+        return read_export(path, date_order=date_order)
     except (UnreadableFile, OSError) as error:
         print(f"scorecard {command}: {path}: {error}", file=sys.stderr)
         return None
+
+
+def read_for_inspection(command: str, path: Path):
+    """The export at path for a look at it (inspect, draft-mapping), or None after saying why not.
+    A Google Forms export whose dates do not say dd/mm or mm/dd is read as dd/mm: the commands
+    report the order as ambiguous rather than refuse to look."""
+    from scorecard.ingest.read import UnreadableFile, read_export
+
+    try:
+        return read_export(path)
+    except UnreadableFile as error:
+        if "Timestamps are ambiguous" not in str(error):
+            print(f"scorecard {command}: {path}: {error}", file=sys.stderr)
+            return None
+    except OSError as error:
+        print(f"scorecard {command}: {path}: {error}", file=sys.stderr)
+        return None
+    return read_or_complain(command, path, date_order="dmy")
 
 
 def warehouse_unusable(command: str, path: Path) -> bool:
@@ -289,13 +307,33 @@ def warehouse_unusable(command: str, path: Path) -> bool:
     return True
 
 
-def chosen_mapping(args: argparse.Namespace):
-    """The mapping for `validate`: --mapping, else the one whose patterns match <kind>/<file name>."""
-    from scorecard.ingest.mapping import load_mapping_file, load_mappings, mapping_for
+def mappings_for_validate(args: argparse.Namespace, kind: str, file_path: str) -> tuple[list, str]:
+    """The mappings `validate` hands to the same staging step `run` uses, and a line saying which
+    applies: --mapping (warning when its patterns miss the file), else every mapping in --mappings,
+    of which `run`'s choice applies."""
+    from dataclasses import replace
+
+    from scorecard.ingest.mapping import MappingError, RejectedFile, load_mapping_file, load_mappings, mapping_for
 
     if args.mapping:
-        return load_mapping_file(args.mapping)
-    return mapping_for(f"{args.kind}/{args.file.name}", args.kind, load_mappings(args.mappings))
+        mapping = load_mapping_file(args.mapping)
+        if mapping.kind != kind:
+            raise MappingError(f"{args.mapping}: the mapping is for kind {mapping.kind!r}, the file is checked as {kind}")
+        if mapping.applies_to(file_path):
+            return [mapping], f"mapping {args.mapping} (its files patterns match {file_path}, so `run` uses it too)"
+        patterns = ", ".join(mapping.files)
+        return [replace(mapping, files=[file_path])], (
+            f"mapping {args.mapping}, as asked — WARNING: none of its files patterns ({patterns}) matches {file_path}, "
+            "so `run` would not use it: add a pattern that does"
+        )
+    mappings = load_mappings(args.mappings)
+    try:
+        chosen = mapping_for(file_path, kind, mappings)
+    except RejectedFile as problem:
+        return mappings, f"no usable mapping in {args.mappings} for {file_path}: {problem}"
+    if chosen is None:
+        return mappings, f"no mapping in {args.mappings} matches {file_path} (as in `run`)"
+    return mappings, f"mapping {chosen.path} (its files patterns match {file_path}, as in `run`)"
 
 
 def command_validate(args: argparse.Namespace) -> int:
@@ -303,24 +341,31 @@ def command_validate(args: argparse.Namespace) -> int:
         print(f"scorecard validate: {args.file} is not a file", file=sys.stderr)
         return 2
     from scorecard.frameworks import load_frameworks
-    from scorecard.ingest.mapping import MappingError, RejectedFile
-    from scorecard.ingest.prepare import describe_record, prepare_file
+    from scorecard.ingest.mapping import MappingError, raw_file_path
+    from scorecard.ingest.prepare import describe_record, near_miss_mappings, prepare_file, records_as_written
     from scorecard.ingest.validate import Validator, suite_parameters
     from scorecard.paths import SCORECARDS_DIR
     from scorecard.warehouse.reference import area_codes, legacy_area_codes, lsoa_codes
 
+    kind, file_path = raw_file_path(args.file, args.kind)
+    if kind is None:
+        print(f"scorecard validate: {args.file} is not in a raw/<kind>/ folder: say which kind with --kind", file=sys.stderr)
+        return 2
     try:
-        mapping = chosen_mapping(args)
-    except (MappingError, RejectedFile, OSError) as error:
+        mappings, which = mappings_for_validate(args, kind, file_path)
+    except (MappingError, OSError) as error:
         print(f"scorecard validate: {error}", file=sys.stderr)
         return 2
     validator = Validator(suite_parameters(area_codes(), load_frameworks(SCORECARDS_DIR)[0], lsoa_codes()), legacy_area_codes())
-    if mapping:
-        mapping.files = [str(args.file)]  # applies to this file wherever it lies
-    prepared = prepare_file(args.file, args.kind, str(args.file), validator, mappings=[mapping] if mapping else [])
-    print(f"{args.file}: {prepared.tool or 'unreadable'} export" + (f", mapping {mapping.path}" if mapping else ", no mapping"))
+    prepared = prepare_file(args.file, kind, file_path, validator, mappings=mappings)
+    print(f"{args.file}: {prepared.tool or 'unreadable'} export, checked as {file_path}")
+    print(f"  {which}")
     if prepared.status == "rejected":
         print(f"The whole file would be rejected — {prepared.message}")
+        for missed in near_miss_mappings(prepared, args.file, kind, file_path, mappings):
+            print(
+                f"  mapping {missed.path} fits this file's columns, but none of its files patterns ({', '.join(missed.files)}) matches it"
+            )
         return 1
     print(
         f"{prepared.rows_read} data rows — {prepared.rows_loaded} would load, "
@@ -329,8 +374,8 @@ def command_validate(args: argparse.Namespace) -> int:
     if prepared.message:
         print(prepared.message[0].upper() + prepared.message[1:] + ".")
     shown = prepared.quarantine if args.limit == 0 else prepared.quarantine.head(args.limit)
-    for row in shown.itertuples():
-        print(f"  row {row.row_number}: {row.reasons}\n      {describe_record(row.record)}")
+    for row, record in zip(shown.itertuples(), records_as_written(shown, args.file, kind, file_path, mappings), strict=True):
+        print(f"  row {row.row_number}: {row.reasons}\n      {describe_record(record)}")
     if len(shown) < prepared.rows_quarantined:
         print(f"  … and {prepared.rows_quarantined - len(shown)} more (use --limit 0 to list all)")
     return 0
@@ -339,7 +384,7 @@ def command_validate(args: argparse.Namespace) -> int:
 def command_inspect(args: argparse.Namespace) -> int:
     from scorecard.ingest.draft import describe
 
-    export = read_or_complain("inspect", args.file)
+    export = read_for_inspection("inspect", args.file)
     if export is None:
         return 1
     facts = describe(export)
@@ -355,6 +400,8 @@ def command_inspect(args: argparse.Namespace) -> int:
     )
     print(f"  header rows:   {facts['header_rows']}; data rows: {facts['data_rows']} (of which {facts['not_respondents']} not respondents)")
     print(f"  respondent id: {facts['respondent_id_column'] or 'none found'}")
+    if facts["date_order"]:
+        print(f"  date order:    {facts['date_order']['evidence']}")
     for note in facts["notes"]:
         print(f"  {note}")
     print("  columns (name — question text):")
@@ -528,12 +575,13 @@ def command_export(args: argparse.Namespace) -> int:
 
 
 def command_draft_mapping(args: argparse.Namespace) -> int:
+    from scorecard.bounded_yaml import yaml_scalar
     from scorecard.ingest.draft import draft_mapping
-    from scorecard.ingest.mapping import canonical_name
+    from scorecard.ingest.mapping import canonical_name, raw_file_path
     from scorecard.kinds import get_kind
     from scorecard.warehouse.reference import reference_areas
 
-    export = read_or_complain("draft-mapping", args.file)
+    export = read_for_inspection("draft-mapping", args.file)
     if export is None:
         return 1
     output = args.output or MAPPINGS_DIR / "drafts" / f"{args.file.stem}.yaml"
@@ -546,12 +594,24 @@ def command_draft_mapping(args: argparse.Namespace) -> int:
     area_names = dict(zip(short_names.map(canonical_name), areas["area_code"], strict=True)) | dict(
         zip(areas["area_name"].map(canonical_name), areas["area_code"], strict=True)
     )
-    text, todo = draft_mapping(export, get_kind(args.kind), f"{args.kind}/{args.file.name}", area_names)
+    _, file_path = raw_file_path(args.file, args.kind)
+    draft = draft_mapping(export, get_kind(args.kind), file_path, area_names)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    print(f"wrote {output} ({export.layout.tool} export, {len(todo)} item(s) to fill in)")
-    for item in todo:
+    output.write_text(draft.text, encoding="utf-8")
+    print(f"wrote {output} ({export.layout.tool} export): {len(draft.confirm)} guess(es) to confirm, {len(draft.todo)} item(s) to fill in")
+    print(
+        f"  files: {yaml_scalar(draft.files_pattern, quoted=True)} — this export and later ones named like it; narrow it if other files match"
+    )
+    if draft.date_order:
+        print(f"  dates: {draft.date_order.evidence}")
+    if draft.loads_without_mapping:
+        print("  this export already loads without a mapping: keep the draft only for what it adds")
+    for item in draft.confirm:
+        print(f"  CONFIRM {item}")
+    for item in draft.todo:
         print(f"  TODO {item}")
+    if draft.confirm or draft.todo:
+        print("  A guess is written {confirm: X}: where X is right write X alone, else the right value; replace each TODO.")
     return 0
 
 
@@ -576,10 +636,14 @@ def entry_point() -> None:
     spurious "nanobind: leaked instance" warnings while Prefect's objects are torn down. Once the
     command has finished and flushed its output, stderr is pointed at /dev/null so the normal
     shutdown (which also stops Prefect's temporary server) runs quietly."""
-    status = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
     devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`scorecard inspect … | head -1`): stop quietly
+        os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit does not fail again
+        status = 0
+    sys.stderr.flush()
     os.dup2(devnull, 2)
     sys.exit(status)
 

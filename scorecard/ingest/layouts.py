@@ -222,3 +222,57 @@ def add_google_respondent_id(frame: pd.DataFrame, date_order: str) -> pd.DataFra
     # pandas' row hash is deterministic (fixed key) and vectorised; 64 bits is plenty within a survey.
     hashes = pd.util.hash_pandas_object(frame.drop(columns=[GOOGLE_ID_COLUMN], errors="ignore"), index=False).to_numpy()
     return frame.assign(**{GOOGLE_ID_COLUMN: pd.Series(np.char.add("gf-", np.char.mod("%016x", hashes)), index=frame.index, dtype="str")})
+
+
+# ---- the order dates are written in (what `inspect` reports, `draft-mapping` writes) -------------
+
+DATE_LIKE = r"^\s*(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})(?:[ T]|$)"
+DATE_SAMPLE = 20  # first values of a column that must all be dates for it to count as a date column
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """How an export writes its dates: 'dmy', 'mdy', 'ymd', 'ambiguous' (nothing tells dd/mm from
+    mm/dd) or 'mixed' (both occur), from which columns, and the evidence in words."""
+
+    order: str
+    columns: tuple[str, ...]
+    evidence: str
+    years: tuple[int, ...] = ()  # the distinct years of the dates, oldest first
+
+
+def date_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns whose first values (up to DATE_SAMPLE, none empty) are all written as dates."""
+    found = []
+    for name in frame.columns:
+        sample = frame[name].dropna().head(DATE_SAMPLE).astype("str")
+        if len(sample) and sample.str.match(DATE_LIKE).all():
+            found.append(name)
+    return found
+
+
+def detect_date_order(frame: pd.DataFrame) -> DateOrder | None:
+    """The date order of an export's date columns (None when it has none). Every date counts: one
+    with a first part above 12 can only be day-first, a second part above 12 only month-first."""
+    columns = date_columns(frame)
+    if not columns:
+        return None
+    parts = pd.concat([frame[name].dropna().astype("str").str.extract(DATE_LIKE) for name in columns], ignore_index=True).dropna()
+    first, second, third = (parts[i].astype("int64") for i in range(3))
+    named = ", ".join(columns)
+    total = len(parts)
+    year_first = int((parts[0].str.len() == 4).sum())
+    years = tuple(sorted(set((first.where(parts[0].str.len() == 4, third)).tolist())))
+    if year_first == total:
+        return DateOrder("ymd", tuple(columns), f"ymd: all {total} dates ({named}) are written year first", years)
+    day_first = int(((first > 12) & (second <= 12)).sum())
+    month_first = int(((second > 12) & (first <= 12)).sum())
+    if day_first and month_first:
+        evidence = f"mixed: {day_first} of {total} dates ({named}) can only be day-first and {month_first} only month-first"
+        return DateOrder("mixed", tuple(columns), evidence, years)
+    if day_first or month_first:
+        order, count, which = ("dmy", day_first, "day") if day_first else ("mdy", month_first, "month")
+        evidence = f"{order}: {count} of {total} dates ({named}) can only be {which}-first; none only the other way"
+        return DateOrder(order, tuple(columns), evidence, years)
+    evidence = f"ambiguous: none of the {total} dates ({named}) has a day or month above 12, so dd/mm and mm/dd both fit"
+    return DateOrder("ambiguous", tuple(columns), evidence, years)

@@ -195,7 +195,7 @@ def raw_file_path(path: Path, kind: str | None) -> tuple[str | None, str]:
     parents = path.resolve().parents
     for depth, folder in enumerate(parents):
         if folder.name in KINDS and (kind is None or folder.name == kind):
-            return folder.name, "/".join([*(parent.name for parent in reversed(parents[:depth])), path.name])
+            return folder.name, "/".join([folder.name, *(parent.name for parent in reversed(parents[:depth])), path.name])
     return kind, f"{kind}/{path.name}"
 
 

@@ -18,8 +18,9 @@ import pandas as pd
 
 from scorecard.ingest.discover import SourceFile, file_version
 from scorecard.ingest.load import parquet_list
-from scorecard.ingest.mapping import Mapping
-from scorecard.ingest.read import file_sha256
+from scorecard.ingest.mapping import Mapping, RejectedFile, mapping_for, mappings_missing_the_file, resolve_columns, translates
+from scorecard.ingest.personal import MASKED, PERSONAL_VALUE_PATTERN
+from scorecard.ingest.read import UnreadableFile, file_sha256, read_export
 from scorecard.ingest.stage import close_scratch, stage_file
 from scorecard.ingest.validate import BATCH, Validator, good_select, quarantine_select, validate_batch
 from scorecard.kinds import get_kind
@@ -86,6 +87,42 @@ def prepare_file(
         duplicates = con.execute(f"SELECT count(*) FROM {BATCH} WHERE duplicate").fetchone()
         prepared.rows_duplicate = duplicates[0] if duplicates else 0
     return prepared
+
+
+def near_miss_mappings(prepared: PreparedFile, path: Path, kind_name: str, file_path: str, mappings: Sequence[Mapping]) -> list[Mapping]:
+    """For a file rejected for missing columns with no mapping applied: the mappings whose columns
+    fit it although their `files` patterns missed it."""
+    if not prepared.message.startswith("missing required column") or mapping_for(file_path, kind_name, list(mappings)):
+        return []
+    return mappings_missing_the_file(read_export(path), get_kind(kind_name), file_path, mappings)
+
+
+def records_as_written(quarantine: pd.DataFrame, path: Path, kind_name: str, file_path: str, mappings: Sequence[Mapping]) -> list[str]:
+    """The quarantined rows' records with each value the mapping translated put back as the file
+    wrote it (`A1`, not `sector`), masked where it looks like personal data, as the stored record is."""
+    records = quarantine["record"].tolist()
+    kind = get_kind(kind_name)
+    try:
+        mapping = mapping_for(file_path, kind.name, list(mappings))
+        if mapping is None or quarantine.empty:
+            return records
+        export = read_export(path, **mapping.read_options())
+        sources = resolve_columns(export, export.layout.id_column, export.personal_dropped, kind, mapping)
+    except (RejectedFile, UnreadableFile, OSError):
+        return records
+    translated = {c: s.column for c, s in sources.items() if s.column is not None and translates(c, kind, export.layout.tool, mapping)}
+    if not translated:
+        return records
+    rows = quarantine["row_number"].to_numpy() - 1
+    written = export.frame.iloc[rows][list(translated.values())].set_axis(list(translated), axis=1)
+    looks_personal = written.apply(lambda column: column.str.contains(PERSONAL_VALUE_PATTERN, regex=True).fillna(False).astype(bool))
+    written = written.mask(looks_personal, MASKED)
+    as_written = []
+    for record, (_, values) in zip(records, written.iterrows(), strict=True):  # the rows shown, at most --limit
+        fields = json.loads(record)
+        fields.update({column: None if pd.isna(value) else value for column, value in values.items()})
+        as_written.append(json.dumps(fields, ensure_ascii=False))
+    return as_written
 
 
 def describe_record(record: str) -> str:

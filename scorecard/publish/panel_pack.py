@@ -9,6 +9,8 @@ checksum of them and of the indicator list, so an edited pack is recognised and 
 
 from __future__ import annotations
 
+import difflib
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +25,19 @@ from scorecard.warehouse.connect import connect
 YELLOW = PatternFill("solid", fgColor="FFF2CC")
 
 
+def close_matches(wanted: str, known: dict[str, str]) -> str:
+    """`known` (code → name) entries close to `wanted`, by code or name: a name containing it as a
+    word ("Bristol" → "Bristol, City of") or spelled nearly like it."""
+    words = re.compile(rf"\b{re.escape(wanted.strip().lower())}\b") if wanted.strip() else None
+    found = [code for code, name in known.items() if words and (words.search(str(name).lower()) or words.search(code.lower()))]
+    by_spelling = {str(name).lower(): code for code, name in known.items()} | {code.lower(): code for code in known}
+    found += [by_spelling[m] for m in difflib.get_close_matches(wanted.lower(), list(by_spelling), n=5, cutoff=0.75)]
+    found = list(dict.fromkeys(found))[:8]
+    if not found:
+        return "nothing close to it"
+    return "did you mean " + ", ".join(code if known[code] == code else f"{code} ({known[code]})" for code in found) + "?"
+
+
 def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
     """What a pack shows, read from marts only: an analyst querying them sees the same figures."""
     with connect(warehouse, read_only=True) as con:
@@ -31,12 +46,12 @@ def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
             [framework],
         ).df()
         if indicators.empty:
-            raise PackError(f"no framework {framework!r} in the warehouse")
-        # Single-row by construction (a SELECT without FROM).
-        entity_row = con.execute(
-            "SELECT coalesce((SELECT entity_name FROM marts.entities WHERE entity_code = ?), ?)", [entity, entity]
-        ).fetchone()
-        assert entity_row is not None
+            known = [row[0] for row in con.execute("SELECT DISTINCT framework FROM marts.indicators ORDER BY 1").fetchall()]
+            raise PackError(f"no framework {framework!r} in the warehouse; {close_matches(framework, {f: f for f in known})}")
+        entity_row = con.execute("SELECT entity_name FROM marts.entities WHERE entity_code = ?", [entity]).fetchone()
+        if entity_row is None:  # a name or a mistyped code: never an empty pack
+            names = dict(con.execute("SELECT entity_code, entity_name FROM marts.entities").fetchall())
+            raise PackError(f"no entity {entity!r} in the warehouse (give its area code or UKPRN); {close_matches(entity, names)}")
         scores = con.execute(
             "SELECT * FROM marts.indicator_scores WHERE framework = ? AND entity_code = ? AND year = ?", [framework, entity, year]
         ).df()
@@ -63,7 +78,7 @@ def pack_data(warehouse: Path, framework: str, entity: str, year: int) -> dict:
         measures = con.execute("SELECT measure, label, unit FROM marts.measures").fetchall()
     return {
         "name": indicators["framework_name"].iloc[0],
-        "entity_name": entity_row[0],
+        "entity_name": entity_row[0] or entity,
         "indicators": indicators,
         "scores": scores,
         "previous": previous,
