@@ -63,16 +63,20 @@ def test_draft_mapping_matches_what_it_can_and_lists_the_rest(tmp_path, capsys):
         main(["draft-mapping", str(TOOLS / "surveymonkey_relationship_poll.csv"), "--kind", "relationship_poll", "--output", str(output)])
         == 0
     )
-    assert "TODO columns.survey_year" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "8 guess(es) to confirm, 0 item(s) to fill in" in out and "CONFIRM columns.survey_year: every response is dated 2012" in out
     draft = yaml.safe_load(output.read_text())
-    assert draft["columns"]["area_code"] == "Which local authority area does your organisation work in?"
-    assert draft["values"]["area_code"] == {"Bristol": "E06000023", "Camden": "E09000007"}
+    assert draft["columns"]["respondent_id"] == "Respondent ID"  # named as the template names it: certain
+    assert draft["columns"]["area_code"] == {"confirm": "Which local authority area does your organisation work in?"}
+    assert draft["values"]["area_code"] == {"Bristol": "E06000023", "Camden": "E09000007"}  # names in the ONS reference: certain
     assert draft["values"]["side"] == {
-        "Public body (council, NHS, police…)": "public_body",
-        "Voluntary or community organisation": "sector",
+        "Public body (council, NHS, police…)": {"confirm": "public_body"},
+        "Voluntary or community organisation": {"confirm": "sector"},
     }
-    with pytest.raises(MappingError, match="unfinished draft"):
-        parse_mapping(draft, output)  # a draft with TODOs can't be used by mistake
+    with pytest.raises(MappingError, match=r"unconfirmed guesses at columns.area_code .*\{confirm: X\} → X"):
+        parse_mapping(draft, output)  # a draft with guesses can't be used by mistake
+    draft["columns"] = {column: source["confirm"] if isinstance(source, dict) else source for column, source in draft["columns"].items()}
+    draft["values"]["side"] = {"Public body (council, NHS, police…)": "public_body", "Voluntary or community organisation": "sector"}
     draft["columns"]["survey_year"] = {"value": 2012}
     parse_mapping(draft, output)
     assert (

@@ -166,7 +166,7 @@ def suggest_columns(export: Export, kind: Kind) -> dict[str, Guess]:
                 in_name = wanted <= column_words[name][0]
                 text = name if in_name else questions[name]
                 where = "header" if questions.get(name, name) == name else "column name" if in_name else "question text"
-                evidence = f"guessed from the {where} {yaml_scalar(text, quoted=True)}"
+                evidence = f"guessed from the {where}" + ("" if where == "header" else f" {yaml_scalar(text, quoted=True)}")
                 evidence += f" (words: {phrase})"
                 if len(fits) > 1:
                     evidence += f"; {len(fits) - 1} other column(s) fit too: {', '.join(yaml_scalar(n, quoted=True) for n in fits[1:4])}"
