@@ -129,18 +129,18 @@ def build_report(warehouse: Path, out_dir: Path) -> ReportResult:
         pages = plan_pages(con, warehouse)
         current = {page.name: page.fingerprint for page in pages}
         manifest = read_manifest(out_dir)
-        incomplete = {download_page(name) for name in manifest if is_download(name) and name not in existing}
+        incomplete = {page_stem(name) for name in manifest if is_download(name) and name not in existing}
         stale = [
             page
             for page in pages
-            if manifest.get(page.name) != page.fingerprint or page.name not in existing or Path(page.name).stem in incomplete
+            if manifest.get(page.name) != page.fingerprint or page.name not in existing or page_stem(page.name) in incomplete
         ]
-        stale_stems = {Path(page.name).stem for page in stale}
-        kept = {
+        stale_stems = {page_stem(page.name) for page in stale}
+        fingerprints = {page_stem(page.name): page.fingerprint for page in pages}
+        kept = {  # what stays as it is: the current pages not about to be rewritten, and their downloads
             name: fingerprint
             for name, fingerprint in manifest.items()
-            if (download_page(name) if is_download(name) else Path(name).stem) not in stale_stems
-            and current.get(page_of(name, pages)) == fingerprint
+            if page_stem(name) not in stale_stems and fingerprints.get(page_stem(name)) == fingerprint
         }
         if stale:  # pages about to be rewritten leave the manifest first: a build that dies half-way leaves them to the next
             write_manifest(out_dir, kept)
@@ -222,17 +222,9 @@ def is_download(name: str) -> bool:
     return name.startswith(f"{DOWNLOADS}/")
 
 
-def download_page(name: str) -> str:
-    """The stem of the page a download belongs to."""
-    return name.removeprefix(f"{DOWNLOADS}/").split(".", 1)[0]
-
-
-def page_of(name: str, pages: list[Page]) -> str:
-    """The page a manifest entry belongs to: itself, or the page of a download."""
-    if not is_download(name):
-        return name
-    stem = download_page(name)
-    return next((page.name for page in pages if Path(page.name).stem == stem), "")
+def page_stem(name: str) -> str:
+    """The file stem of the page a report file (a page or one of its downloads) belongs to."""
+    return Path(name).name.split(".", 1)[0]
 
 
 def read_manifest(out_dir: Path) -> dict[str, str]:
