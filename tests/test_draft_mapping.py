@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from conftest import REAL_EXPORTS, TOOLS, write_csv
@@ -20,6 +21,7 @@ from scorecard.ingest.read import read_export
 from scorecard.ingest.validate import Validator, suite_parameters
 from scorecard.kinds import KINDS, get_kind
 from scorecard.paths import MAPPINGS_DIR
+from scorecard.pipeline import PlainSteps, RunOptions, run
 
 EXPORTS = sorted(p for folder in (TOOLS, REAL_EXPORTS) for p in folder.iterdir() if p.suffix in {".csv", ".xlsx"})
 SURVEY_KINDS = [k for k in KINDS if k != "assessment"]
@@ -295,3 +297,15 @@ def test_panel_pack_rejects_an_entity_name_with_the_close_matches(tmp_path, caps
 
 def test_canonical_names_still_forgive_punctuation():
     assert canonical_name("Respondent ID") == "respondent_id"
+
+
+def test_run_names_the_mapping_whose_columns_fit_but_whose_pattern_missed(tmp_path):
+    (tmp_path / "raw" / "ni7").mkdir(parents=True)
+    shutil.copy(TOOLS / "limesurvey_ni7.csv", tmp_path / "raw" / "ni7" / "ls_2013.csv")
+    warehouse = tmp_path / "warehouse" / "scorecard.duckdb"
+    options = RunOptions(raw_dir=tmp_path / "raw", warehouse=warehouse, mappings_dir=MAPPINGS_DIR / "examples", settle_seconds=0)
+    run(options, steps=PlainSteps(workers=1))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute("SELECT status, message FROM audit.load_log WHERE file_path = 'ni7/ls_2013.csv'").fetchone()
+    assert row is not None and row[0] == "rejected"
+    assert "mapping limesurvey_ni7.yaml fits its columns but none of its files patterns (ni7/limesurvey_*.csv) matches this file" in row[1]

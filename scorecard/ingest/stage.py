@@ -109,7 +109,7 @@ def stage_file(source: SourceFile, file_id: int, mappings: list[Mapping], scratc
         try:
             if mapping_problem:
                 raise mapping_problem
-            sources = resolve_columns(landed, landed.layout.id_column, landed.personal_dropped, kind, mapping)
+            sources = resolve_columns(landed, landed.layout.id_column, landed.personal_dropped, kind, mapping, source.file_path, mappings)
         except RejectedFile as error:
             # Every row of a rejected file is quarantined with the file's reason, so it is accounted for.
             staged.status, staged.message = "rejected", str(error)
