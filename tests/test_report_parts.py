@@ -13,7 +13,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from scorecard.publish.charts import TrendPoint, trend_chart
+from scorecard.publish.charts import TrendPoint, number, trend_chart
 from scorecard.publish.downloads import BOM, csv_text
 from scorecard.publish.report import build_report
 from scorecard.publish.safe_output import starts_like_formula
@@ -66,6 +66,11 @@ def test_a_trend_chart_is_titled_described_and_leaves_a_suppressed_year_as_a_gap
     assert [len(line.get("points").split()) for line in value_lines] == [2]  # 2022–2023 joined; 2020 alone, not across 2021
     assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "gap"] == ["suppressed"]
     assert len([p for p in root.findall(f"{SVG}path") if p.get("stroke") == CHART_VALUE]) == 3  # one whisker per published year
+
+
+def test_figures_are_written_as_precisely_as_the_marts_publish_them():
+    assert [number(v, "%") for v in (36.57, 26.4, 30.0, 0.05)] == ["36.57%", "26.4%", "30.0%", "0.05%"]  # a peers' mean has two decimals
+    assert [number(v, "mean, 0–10 scale") for v in (7.5, -0.25)] == ["7.50", "-0.25"]
 
 
 def csv_rows(text: str) -> list[list[str]]:

@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from scorecard.publish.charts import TrendPoint, bar_chart, trend_chart
+from scorecard.publish.charts import TrendPoint, bar_chart, number, trend_chart
 from scorecard.publish.downloads import csv_text
 from scorecard.publish.safe_output import file_name, file_name_part, inside
 from scorecard.publish.significance import CHART_BENCHMARK, CHART_VALUE, SHADES, shade
@@ -293,6 +293,7 @@ def write_pages(warehouse: Path, out_dir: Path, data: StaleData, fingerprints: d
     page's downloads before the page. Returns the manifest entries of what it wrote."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["anchor"] = file_name_part  # an id made of a warehouse value: safe characters only
+    env.filters["figure"] = number  # as the charts write it
     run = data.run
     common = {
         "published": dt.datetime.now(dt.UTC).strftime("%d %B %Y %H:%M UTC"),
