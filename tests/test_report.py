@@ -112,6 +112,17 @@ def test_every_table_has_its_csv_download_beside_it(published):
         assert len(links) == len(re.findall(r"<table", text)), page  # one per table
         for link in links:
             assert (page.parent / link).resolve().is_file(), link
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        compared = [c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE marts.measure_comparisons)").fetchall()]
+        benchmarks = {
+            b for (b,) in con.execute("SELECT benchmark_label FROM marts.measure_comparisons WHERE entity_code = '10001465'").fetchall()
+        }
+    harbourside = (reports / "downloads" / "community_scorecard-10001465-2023.compared.csv").read_bytes().decode("utf-8")
+    assert harbourside.split("\r\n")[0] == "\ufeff" + ",".join(compared)  # the mart's rows as they are, nothing of the page's own
+    glance = re.search(
+        r'<table id="glance">.*?</thead>', (reports / "scorecards" / "community_scorecard-10001465-2023.html").read_text(), re.S
+    )
+    assert len(benchmarks) >= 4 and all(f'<th scope="col" class="benchmark">{escape(label)}</th>' in glance.group() for label in benchmarks)
     text = (reports / "downloads" / f"{BRISTOL_2010}.indicators.csv").read_bytes().decode("utf-8")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         columns = [

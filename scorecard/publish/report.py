@@ -47,7 +47,8 @@ DOWNLOADS = "downloads"  # the folder of the CSV downloads: <page file stem>.<ta
 # A direction of travel resting on too few indicators ("not comparable") gets no arrow.
 ARROWS = {"improving": "▲", "declining": "▼", "no change": "▶", "first year": "●", "not comparable": ""}
 SIDES = (("sector", "Sector representatives"), ("public_body", "Public bodies"), ("agreed", "Agreed by the panel"))
-# The order benchmarks are shown in; the first an entity has is the line on its trend charts.
+# The order benchmarks are shown in (any other after these, by name); the first an entity has is the
+# line on its trend charts.
 BENCHMARKS = ("all_surveyed_areas", "region", "national_peers", "regional_peers")
 
 Row = dict[str, Any]
@@ -103,7 +104,7 @@ QUERIES = {
     # Survey evidence: every year of the entity's measures against their benchmarks, on each of its pages.
     "comparisons": Query(
         "SELECT * FROM marts.measure_comparisons",
-        f"entity_code, measure, survey_year, list_position({list(BENCHMARKS)}, benchmark), benchmark",
+        f"entity_code, measure, survey_year, list_position({list(BENCHMARKS)}, benchmark) NULLS LAST, benchmark",
         BY_ENTITY,
     ),
     "measures": Query("SELECT * FROM marts.measures", "measure", {"entity_type": "entity_type"}),
@@ -432,9 +433,13 @@ def year_links(history: list[Row], year: int) -> dict[str, Any]:
 
 
 def benchmark_names(comparisons: list[Row]) -> list[dict[str, str]]:
-    """The benchmarks the entity is compared with, in BENCHMARKS order, with the words the page uses."""
+    """The benchmarks the entity is compared with, in the order they are shown, with the words the page uses."""
     names = {row["benchmark"]: row["benchmark_label"] for row in comparisons}
-    return [{"id": b, "label": names[b]} for b in BENCHMARKS if b in names]
+    return [{"id": b, "label": names[b]} for b in sorted(names, key=benchmark_rank)]
+
+
+def benchmark_rank(benchmark: str) -> tuple[int, str]:
+    return (BENCHMARKS.index(benchmark) if benchmark in BENCHMARKS else len(BENCHMARKS), benchmark)
 
 
 def at_a_glance(comparisons: list[Row], year: int) -> list[dict[str, Any]]:
@@ -445,10 +450,9 @@ def at_a_glance(comparisons: list[Row], year: int) -> list[dict[str, Any]]:
         years = [row["survey_year"] for row in rows if row["survey_year"] <= year]
         if years:
             latest = max(years)
-            shown = [{**row, "shade": shade(row["significance"])} for row in rows if row["survey_year"] == latest]
-            glance.append(
-                {"measure": measure, "year": latest, "first": shown[0], "rows": shown, "by_benchmark": {r["benchmark"]: r for r in shown}}
-            )
+            shown = [row for row in rows if row["survey_year"] == latest]
+            by_benchmark = {row["benchmark"]: {**row, "shade": shade(row["significance"])} for row in shown}
+            glance.append({"measure": measure, "year": latest, "first": shown[0], "rows": shown, "by_benchmark": by_benchmark})
     return glance
 
 
@@ -468,7 +472,7 @@ def measure_trends(comparisons: list[Row], measures: dict[str, Row]) -> dict[str
     for (measure,), rows in grouped(comparisons, ["measure"]).items():
         definition = measures.get(measure) or {"label": measure.replace("_", " "), "unit": ""}
         labels = {row["benchmark"]: row["benchmark_label"] for row in rows}
-        main = next(b for b in BENCHMARKS if b in labels)
+        main = min(labels, key=benchmark_rank)
         years = grouped(rows, ["survey_year"])
         points = []
         for (year,), year_rows in years.items():
@@ -485,7 +489,7 @@ def measure_trends(comparisons: list[Row], measures: dict[str, Row]) -> dict[str
                 {"first": year_rows[0], "by_benchmark": {r["benchmark"]: {**r, "shade": shade(r["significance"])} for r in year_rows}}
                 for year_rows in years.values()
             ],
-            "benchmarks": [{"id": b, "label": labels[b]} for b in BENCHMARKS if b in labels],
+            "benchmarks": [{"id": b, "label": labels[b]} for b in sorted(labels, key=benchmark_rank)],
             "benchmark_label": labels[main],
             "suppressed": any(point.value is None for point in points),
             "notes": comparison_notes(rows),
