@@ -72,7 +72,7 @@ TARGETS = ("cost", "nothing-new", "memory", "many-files", "report")
 BEFORE_STEPS = "(imports, before the first step)"
 OUTSIDE = "outside the steps (start, imports, set-up, exit)"
 TOTAL = "total, spawn → exit"
-STEPS = ("discover", "open-build", "read", "load", "transform", "publish", "export-parquet", "report", "data-docs")
+STEPS = ("discover", "open-build", "read", "load", "transform", "publish", "export", "report", "data-docs")
 
 KIND = "learner_survey"
 SEED = 20240101
