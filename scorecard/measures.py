@@ -1,5 +1,5 @@
-"""The measure catalogue, scorecards/measures.yaml: the label, unit, polarity, definition, method,
-suppression rule and source of every survey measure the warehouse computes, in one data file. It is
+"""The measure catalogue, scorecards/measures.yaml: the label, unit, polarity, survey kind, definition,
+method, suppression rule and source of every survey measure the warehouse computes, in one data file. It is
 loaded as staging.measures (published as marts.measures) and read by the report, the panel packs and
 the framework checks (which measures an evidence rule may use).
 """
@@ -13,12 +13,13 @@ import pandas as pd
 import yaml
 
 from scorecard.bounded_yaml import YamlRefused, load_yaml
+from scorecard.kinds import KINDS
 from scorecard.paths import SCORECARDS_DIR
 
 MEASURES_FILE = SCORECARDS_DIR / "measures.yaml"
 POLARITIES = ("higher is better", "lower is better", "no direction")
 ENTITY_TYPES = ("area", "provider")
-TEXT_FIELDS = ("label", "short_label", "unit", "polarity", "entity_type", "definition", "method", "suppression_rule", "source")
+TEXT_FIELDS = ("label", "short_label", "unit", "polarity", "entity_type", "kind", "definition", "method", "suppression_rule", "source")
 FLAGS = ("evidence", "contextual")  # optional, false unless set
 
 
@@ -34,6 +35,7 @@ class Measure:
     unit: str
     polarity: str
     entity_type: str
+    kind: str  # the survey kind it is computed from (scorecard/kinds.py): its source files are that kind's
     definition: str
     method: str
     suppression_rule: str
@@ -64,6 +66,8 @@ def parse_measures(document: object, source: Path) -> list[Measure]:
             raise fail(f"polarity must be one of {', '.join(POLARITIES)}, not {entry['polarity'][:80]!r}", measure_id)
         if entry["entity_type"] not in ENTITY_TYPES:
             raise fail(f"entity_type must be one of {', '.join(ENTITY_TYPES)}, not {entry['entity_type'][:80]!r}", measure_id)
+        if entry["kind"] not in KINDS:
+            raise fail(f"kind must be one of {', '.join(KINDS)}, not {entry['kind'][:80]!r}", measure_id)
         if any(not isinstance(entry.get(flag, False), bool) for flag in FLAGS):
             raise fail(f"{' and '.join(FLAGS)} must be true or false", measure_id)
         if measure_id in {measure.id for measure in measures}:

@@ -1,7 +1,7 @@
 -- marts.measures: the measure catalogue (scorecards/measures.yaml, loaded as staging.measures): one
 -- row per survey measure the warehouse computes, with what a reader needs to interpret it.
 CREATE OR REPLACE TABLE marts.measures AS
-SELECT id AS measure, label, short_label, unit, polarity, entity_type, definition, method, suppression_rule, source,
+SELECT id AS measure, label, short_label, unit, polarity, entity_type, kind, definition, method, suppression_rule, source,
        evidence, contextual
 FROM staging.measures
 ORDER BY entity_type, measure;
@@ -13,6 +13,7 @@ COMMENT ON COLUMN marts.measures.short_label IS 'Short label for tight spaces (c
 COMMENT ON COLUMN marts.measures.unit IS 'Unit of the value: ''%'', ''mean, 0–10 scale'', ''ratio'', points …';
 COMMENT ON COLUMN marts.measures.polarity IS '''higher is better'', ''lower is better'' or ''no direction'': how a higher value reads in marts.measure_comparisons.significance.';
 COMMENT ON COLUMN marts.measures.entity_type IS 'What it is measured for: ''area'' or ''provider''.';
+COMMENT ON COLUMN marts.measures.kind IS 'The survey kind it is computed from (raw/<kind>/; marts.entity_sources.kind lists an entity''s files of that kind).';
 COMMENT ON COLUMN marts.measures.definition IS 'What the measure measures, in plain words.';
 COMMENT ON COLUMN marts.measures.method IS 'How it is computed, with its interval.';
 COMMENT ON COLUMN marts.measures.suppression_rule IS 'When the value is withheld (disclosure control).';

@@ -70,26 +70,27 @@ CREATE OR REPLACE TABLE marts.measure_comparisons AS
 WITH compared AS (
     SELECT n.area_code AS entity_code, n.survey_year, 'ni7_pct_positive' AS measure, n.pct_positive AS value, n.ci_low, n.ci_high,
            n.respondents AS base, n.suppression, 'region' AS benchmark, coalesce(r.region_name, 'the area''s region') AS benchmark_label,
+           coalesce(r.region_name, 'Region') AS benchmark_short_label,
            n.region_pct_positive AS benchmark_value, r.areas AS benchmark_count, NULL AS comparison, n.region_comparison_note AS benchmark_note
     FROM marts.ni7 AS n
     LEFT JOIN marts.entities AS e ON e.entity_code = n.area_code AND e.entity_type = 'area'
     LEFT JOIN marts.ni7_by_region AS r ON r.region_code = e.region_code AND r.survey_year = n.survey_year
     UNION ALL
     SELECT n.area_code, n.survey_year, 'ni7_pct_positive', n.pct_positive, n.ci_low, n.ci_high, n.respondents, n.suppression,
-           'all_surveyed_areas', 'all surveyed areas in England', n.all_surveyed_pct_positive, r.areas, NULL,
+           'all_surveyed_areas', 'all surveyed areas in England', 'All surveyed areas', n.all_surveyed_pct_positive, r.areas, NULL,
            CASE WHEN n.all_surveyed_pct_positive IS NULL THEN 'the figure of all surveyed areas is suppressed' END
     FROM marts.ni7 AS n
     LEFT JOIN marts.ni7_by_region AS r ON r.region_code = 'E92000001' AND r.survey_year = n.survey_year
     UNION ALL
     SELECT m.entity_code, m.year, m.measure, m.value, m.ci_low, m.ci_high, m.base, CASE WHEN m.suppressed THEN 'primary' END,
-           'all_surveyed_areas', 'all surveyed areas in England', p.pct_agree, p.areas, NULL,
+           'all_surveyed_areas', 'all surveyed areas in England', 'All surveyed areas', p.pct_agree, p.areas, NULL,
            CASE WHEN p.pct_agree IS NULL THEN 'the figure of all surveyed areas is suppressed: it would reveal a suppressed area' END
     FROM marts.evidence_measures AS m
     JOIN poll_pooled AS p ON p.survey_year = m.year
     WHERE m.measure = 'relationship_good_pct_agree'
     UNION ALL
     SELECT b.ukprn, b.survey_year, b.measure, b.value, b.ci_low, b.ci_high, b.base, b.suppression,
-           'national_peers', 'providers of the same type (' || coalesce(b.provider_type, 'none') || ') in England',
+           'national_peers', 'providers of the same type (' || coalesce(b.provider_type, 'none') || ') in England', 'Same type, England',
            b.national_peer_mean, b.national_peers, b.national_comparison,
            CASE WHEN b.provider_type IS NULL THEN 'the provider has no type in the register, so no peers'
                 WHEN b.national_peers = 0 THEN 'no other provider of the same type has a published figure that year' END
@@ -98,6 +99,7 @@ WITH compared AS (
     SELECT b.ukprn, b.survey_year, b.measure, b.value, b.ci_low, b.ci_high, b.base, b.suppression,
            'regional_peers', 'providers of the same type (' || coalesce(b.provider_type, 'none') || ') in '
                || CASE WHEN b.region_name IS NULL THEN 'the provider''s region' WHEN b.region_name = 'London' THEN 'London' ELSE 'the ' || b.region_name END,
+           'Same type, region',
            b.regional_peer_mean, b.regional_peers, b.regional_comparison,
            CASE WHEN b.provider_type IS NULL THEN 'the provider has no type in the register, so no peers'
                 WHEN b.region_name IS NULL THEN 'the provider has no region in the register, so no regional peers'
@@ -112,6 +114,7 @@ WITH compared AS (
                       WHEN 'Urban with Significant Rural' THEN 'urban districts with a significant rural population'
                       ELSE 'districts of the same rural–urban class'
                   END,
+           'Same type, similar places',
            b.similar_place_peer_mean, b.similar_place_peers, b.similar_place_comparison,
            CASE WHEN b.provider_type IS NULL THEN 'the provider has no type in the register, so no peers'
                 WHEN b.ruc_broad_class IS NULL THEN 'the provider''s home district has no rural–urban class, so no similar-place peers'
@@ -121,6 +124,7 @@ WITH compared AS (
     SELECT b.ukprn, b.survey_year, b.measure, b.value, b.ci_low, b.ci_high, b.base, b.suppression,
            'nearest_neighbours', 'the ' || n.k || ' providers of any type with the most alike home districts (nearest neighbours: '
                || 'Euclidean distance of z-scores of ' || n.variables || ')',
+           'Nearest neighbours (' || n.k || ')',
            n.peer_mean, n.peers, NULL,
            CASE WHEN NOT n.listed THEN 'the provider has no nearest neighbours that year: its home district lacks a context value, or no other provider surveyed that year has them all'
                 WHEN n.peers = 0 THEN 'none of the nearest neighbours has a published figure that year' END
@@ -139,7 +143,7 @@ read AS (
 )
 SELECT r.entity_code, e.entity_type, coalesce(e.entity_name, r.entity_code) AS entity_name, r.survey_year, r.measure,
        r.value, r.ci_low, r.ci_high, r.base, r.suppression,
-       r.benchmark, r.benchmark_label, r.benchmark_value, r.benchmark_count,
+       r.benchmark, r.benchmark_label, r.benchmark_short_label, r.benchmark_value, r.benchmark_count,
        r.compared AS comparison,
        CASE WHEN r.compared IS NULL OR r.compared = 'similar' OR m.polarity IS NULL OR m.polarity = 'no direction' THEN r.compared
             WHEN (r.compared = 'higher') = (m.polarity = 'higher is better') THEN 'better'
@@ -169,6 +173,7 @@ COMMENT ON COLUMN marts.measure_comparisons.base IS 'Unweighted base of the valu
 COMMENT ON COLUMN marts.measure_comparisons.suppression IS '''primary'' (base under 10), ''secondary'' (would reveal a suppressed figure by differencing) or null (published).';
 COMMENT ON COLUMN marts.measure_comparisons.benchmark IS 'What the value is compared with: ''all_surveyed_areas'', ''region'', ''national_peers'', ''regional_peers'', ''similar_place_peers'' (same type, home district of the same broad rural–urban class) or ''nearest_neighbours'' (the k providers with the most alike home districts, marts.provider_nearest_neighbours; only when a framework asks for them).';
 COMMENT ON COLUMN marts.measure_comparisons.benchmark_label IS 'The benchmark in words, e.g. ''all surveyed areas in England'', ''North West'', ''providers of the same type (general further education college) in England'', ''providers of the same type (general further education college) in predominantly rural districts''.';
+COMMENT ON COLUMN marts.measure_comparisons.benchmark_short_label IS 'The benchmark in a few words for a column heading or a chart''s key: ''All surveyed areas'', the region''s name, ''Same type, England'', ''Same type, region'', ''Same type, similar places'', ''Nearest neighbours (3)''; benchmark_label says it in full.';
 COMMENT ON COLUMN marts.measure_comparisons.benchmark_value IS 'The benchmark''s value: the pooled figure of the areas, or the unweighted mean of the peers'' published values; null when not shown (comparison_note says why).';
 COMMENT ON COLUMN marts.measure_comparisons.benchmark_count IS 'Areas (all surveyed areas, region) or peer providers (of the nearest neighbours: those) with a published value the benchmark covers.';
 COMMENT ON COLUMN marts.measure_comparisons.comparison IS '''higher'' / ''lower'' when the benchmark lies outside the value''s 95% interval (value below / above it), ''similar'' inside; null when not compared.';
