@@ -114,15 +114,22 @@ def test_every_table_has_its_csv_download_beside_it(published):
             assert (page.parent / link).resolve().is_file(), link
     with duckdb.connect(str(warehouse), read_only=True) as con:
         compared = [c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE marts.measure_comparisons)").fetchall()]
-        benchmarks = {
-            b for (b,) in con.execute("SELECT benchmark_label FROM marts.measure_comparisons WHERE entity_code = '10001465'").fetchall()
-        }
+        benchmarks = set(
+            con.execute(
+                "SELECT benchmark_short_label, benchmark_label FROM marts.measure_comparisons WHERE entity_code = '10001465'"
+            ).fetchall()
+        )
     harbourside = (reports / "downloads" / "community_scorecard-10001465-2023.compared.csv").read_bytes().decode("utf-8")
     assert harbourside.split("\r\n")[0] == "\ufeff" + ",".join(compared)  # the mart's rows as they are, nothing of the page's own
     glance = re.search(
         r'<table id="glance">.*?</thead>', (reports / "scorecards" / "community_scorecard-10001465-2023.html").read_text(), re.S
     )
-    assert len(benchmarks) >= 4 and all(f'<th scope="col" class="benchmark">{escape(label)}</th>' in glance.group() for label in benchmarks)
+    legend = re.search(r'<dl class="benchmarks">.*?</dl>', glance.string, re.S).group()
+    assert len(benchmarks) >= 4 and all(
+        f'<th scope="col" class="benchmark">{escape(short)}</th>' in glance.group()
+        and f"<dt>{escape(short)}</dt><dd>{escape(label)}</dd>" in legend
+        for short, label in benchmarks
+    )  # a short heading, defined in full in the legend
     text = (reports / "downloads" / f"{BRISTOL_2010}.indicators.csv").read_bytes().decode("utf-8")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         columns = [
@@ -281,6 +288,7 @@ PUBLISHED_AT = re.compile(rb"Published \d{2} \w+ \d{4} \d{2}:\d{2} UTC")
 # 2008 (NI7 evidence only, no panel scores) is no scorecard: the Compact framework publishes panel years only
 BRISTOL = [f"scorecards/compact_thriving_sector-E06000023-{year}.html" for year in (2009, 2010, 2011)]
 HARBOURSIDE = [f"scorecards/community_scorecard-10001465-{year}.html" for year in (2022, 2023)]
+KERNOW = [f"scorecards/community_scorecard-10061317-{year}.html" for year in (2022, 2023)]
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, bytes]]:
@@ -363,6 +371,22 @@ def test_a_second_build_with_nothing_changed_writes_nothing(published, tmp_path)
             "FROM marts.entity_sources WHERE entity_code = '10001465' AND kind = 'learner_survey' LIMIT 1",
             HARBOURSIDE,
             id="a new source file: every page of the entity",
+        ),
+        pytest.param(
+            "UPDATE marts.provider_catchment SET employment_rate = employment_rate + 0.1 WHERE ukprn = '10061317' AND survey_year = 2022",
+            KERNOW,
+            id="a provider's catchment: every page of the provider (each shows the year nearest at or before its own)",
+        ),
+        pytest.param(
+            "UPDATE marts.area_context SET claimant_rate = claimant_rate + 0.1 "
+            "WHERE framework = 'compact_thriving_sector' AND area_code = 'E06000023' AND year = 2010",
+            BRISTOL[1:2],
+            id="an area's catchment: that scorecard's page",
+        ),
+        pytest.param(
+            "DELETE FROM marts.provider_nearest_neighbours WHERE ukprn = '10061317' AND survey_year = 2023 AND rank = 3",
+            KERNOW,
+            id="a nearest neighbour: every page of the provider",
         ),
         pytest.param(
             "DELETE FROM audit.quarantine WHERE file_path = 'ni7/ni7_2008_results.csv'", ["quality.html"], id="quarantine: the quality page"

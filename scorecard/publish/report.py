@@ -30,6 +30,7 @@ from typing import Any
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from scorecard.publish.catchment import catchment
 from scorecard.publish.charts import TrendPoint, bar_chart, number, trend_chart
 from scorecard.publish.downloads import csv_text
 from scorecard.publish.safe_output import file_name, file_name_part, inside
@@ -39,7 +40,7 @@ from scorecard.warehouse.connect import connect
 SOURCE = Path(__file__)
 TEMPLATES = SOURCE.parent / "templates"
 # The modules that draw the pages besides this one: a change to them rewrites every page too.
-DRAWING = [SOURCE.parent / name for name in ("charts.py", "downloads.py", "significance.py")]
+DRAWING = [SOURCE.parent / name for name in ("catchment.py", "charts.py", "downloads.py", "significance.py")]
 MANIFEST = ".manifest.json"
 INDEX, QUALITY = "index.html", "quality.html"
 SCORECARDS = "scorecards"  # the folder of the scorecard pages, in the report folder
@@ -59,11 +60,13 @@ Key = tuple[Any, ...]
 class Query:
     """Rows the report shows, and which scorecard pages show each row: `page_key` maps fields of a
     scorecard (PAGE_FIELDS, columns of marts.scorecard_totals) to the columns holding them, and a row
-    is on every scorecard page that matches it on those fields. Empty: the rows are on no scorecard page."""
+    is on every scorecard page that matches it on those fields. Empty: the rows are on no scorecard page,
+    unless `every_page`."""
 
     sql: str
     order_by: str
     page_key: Mapping[str, str] = field(default_factory=dict)
+    every_page: bool = False  # its rows are few and on every scorecard page (the page picks the ones it shows)
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ BY_SCORECARD = {"framework": "framework", "entity_code": "entity_code", "year": 
 BY_FRAMEWORK_ENTITY = {"framework": "framework", "entity_code": "entity_code"}
 BY_ENTITY = {"entity_code": "entity_code"}
 BY_AREA = {"entity_code": "area_code"}
+BY_PROVIDER = {"entity_code": "ukprn"}
 
 QUERIES = {
     "totals": Query("SELECT * FROM marts.scorecard_totals", "framework, entity_name, entity_code, year", BY_SCORECARD),
@@ -110,11 +114,27 @@ QUERIES = {
     "measures": Query("SELECT * FROM marts.measures", "measure", {"entity_type": "entity_type"}),
     "gaps": Query("SELECT * FROM marts.relationship_poll_gap", "area_code, survey_year, statement", BY_AREA),
     "sources": Query("SELECT * FROM marts.entity_sources", "entity_code, kind, source_file", BY_ENTITY),
+    # Your catchment. A provider's page shows the survey year nearest at or before its own, so every
+    # year of the provider is in the fingerprint of each of its pages.
+    "catchment": Query("SELECT * FROM marts.provider_catchment", "ukprn, survey_year", BY_PROVIDER),
+    "area_context": Query(
+        "SELECT * FROM marts.area_context",
+        "framework, area_code, year",
+        {"framework": "framework", "entity_code": "area_code", "year": "year"},
+    ),
+    # England and the regions: a few rows, changed only with the reference files.
+    "catchment_benchmarks": Query("SELECT * FROM marts.catchment_benchmarks", "year, level, code", every_page=True),
+    "deprivation": Query("SELECT * FROM marts.deprivation_reach", "ukprn, survey_year", BY_PROVIDER),
+    "neighbours": Query(
+        "SELECT * FROM marts.provider_nearest_neighbours",
+        "framework, ukprn, survey_year, rank",
+        {"framework": "framework", "entity_code": "ukprn"},
+    ),
     "run": Query("SELECT run_id, finished_at FROM audit.last_run", "finished_at DESC"),
     "files": Query("SELECT * FROM audit.last_run_files", "file_path"),
     "quarantine": Query("SELECT * FROM audit.quarantine_by_rule", "file_path, rows DESC, rule"),  # the rule breaks ties
 }
-SCORECARD_SHOWS = [name for name, query in QUERIES.items() if query.page_key]
+SCORECARD_SHOWS = [name for name, query in QUERIES.items() if query.page_key or query.every_page]
 SHOWS = {INDEX: ["totals"], QUALITY: ["files", "quarantine"]}  # every row of these
 
 
@@ -390,6 +410,9 @@ def scorecard_context(card: Row, by_page: dict[str, dict[Key, list[Row]]]) -> di
     glance = at_a_glance(comparisons, card["year"])
     sources = shown("sources")
     returned = returned_sides(shown("returned"))
+    local = catchment(
+        card, {name: shown(name) for name in ("catchment", "area_context", "catchment_benchmarks", "deprivation", "neighbours")}
+    )
     card = {**card, "arrow": ARROWS[card["direction_of_travel"]], "direction_class": card["direction_of_travel"].replace(" ", "-")}
     shown_measures = [
         m for m in measures.values() if m["measure"] in trends or any(i["evidence_measure"] == m["measure"] for i in indicators)
@@ -407,11 +430,17 @@ def scorecard_context(card: Row, by_page: dict[str, dict[Key, list[Row]]]) -> di
         "trends": trends,
         "measures": measures,
         "measure_definitions": [
-            {**m, "years": sorted({row["survey_year"] for row in comparisons if row["measure"] == m["measure"]})} for m in shown_measures
+            {
+                **m,
+                "years": sorted({row["survey_year"] for row in comparisons if row["measure"] == m["measure"]}),
+                "files": [row["source_file"] for row in sources if row["kind"] == m["kind"]],
+            }
+            for m in shown_measures
         ],
         "gaps": shown("gaps"),
         "sources": sources,
         "returned": returned,
+        "catchment": local,
         "tables": {
             "indicators": shown("indicators"),
             "disputed": disputed,
@@ -421,6 +450,7 @@ def scorecard_context(card: Row, by_page: dict[str, dict[Key, list[Row]]]) -> di
             **{f"trend_{trend['id']}": trend["rows"] for trend in trends.values()},
             "gaps": shown("gaps"),
             "sources": sources,
+            **({"catchment": local["rows"], "neighbours": local["neighbours"]} if local else {}),
         },
     }
 
@@ -434,8 +464,8 @@ def year_links(history: list[Row], year: int) -> dict[str, Any]:
 
 def benchmark_names(comparisons: list[Row]) -> list[dict[str, str]]:
     """The benchmarks the entity is compared with, in the order they are shown, with the words the page uses."""
-    names = {row["benchmark"]: row["benchmark_label"] for row in comparisons}
-    return [{"id": b, "label": names[b]} for b in sorted(names, key=benchmark_rank)]
+    names = {row["benchmark"]: (row["benchmark_short_label"], row["benchmark_label"]) for row in comparisons}
+    return [{"id": b, "short": names[b][0], "label": names[b][1]} for b in sorted(names, key=benchmark_rank)]
 
 
 def benchmark_rank(benchmark: str) -> tuple[int, str]:
@@ -472,6 +502,7 @@ def measure_trends(comparisons: list[Row], measures: dict[str, Row]) -> dict[str
     for (measure,), rows in grouped(comparisons, ["measure"]).items():
         definition = measures.get(measure) or {"label": measure.replace("_", " "), "unit": ""}
         labels = {row["benchmark"]: row["benchmark_label"] for row in rows}
+        short_labels = {row["benchmark"]: row["benchmark_short_label"] for row in rows}
         main = min(labels, key=benchmark_rank)
         years = grouped(rows, ["survey_year"])
         points = []
@@ -489,7 +520,7 @@ def measure_trends(comparisons: list[Row], measures: dict[str, Row]) -> dict[str
                 {"first": year_rows[0], "by_benchmark": {r["benchmark"]: {**r, "shade": shade(r["significance"])} for r in year_rows}}
                 for year_rows in years.values()
             ],
-            "benchmarks": [{"id": b, "label": labels[b]} for b in sorted(labels, key=benchmark_rank)],
+            "benchmarks": [{"id": b, "short": short_labels[b], "label": labels[b]} for b in sorted(labels, key=benchmark_rank)],
             "benchmark_label": labels[main],
             "suppressed": any(point.value is None for point in points),
             "notes": comparison_notes(rows),
