@@ -199,6 +199,10 @@ def test_scorecard_page_in_headless_chromium(published, page, indicators, width)
         assert len(titles) == 1 + measures and all(titles)  # the total and a trend per measure, each titled
         ids = browser.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
         assert len(ids) == len(set(ids))
+        reading = browser.evaluate(
+            "document.querySelector('#catchment-reading')?.getBoundingClientRect().height > 0 && document.querySelector('#catchment-reading').innerText"
+        )
+        assert reading and reading.endswith(".")  # your catchment: shown, with its plain reading
         legend = browser.evaluate("[...document.querySelectorAll('#legend .sig')].map(s => s.innerText)")
         assert legend[:5] == ["✔ better", "≈ similar", "✘ worse", "▲ higher", "▼ lower"]
         shot = browser.screenshot(SCREENSHOTS / f"{page[:-5]}-{width}px.png")
