@@ -24,6 +24,7 @@ ENTRY = {
     "method": "How.",
     "suppression_rule": "Base under 10.",
     "source": "A survey.",
+    "kind": "ni7",
 }
 
 
@@ -55,6 +56,10 @@ def test_the_shipped_catalogue_loads_with_labels_units_and_polarity():
         ({"entity_type": "region"}, "measure 'my_measure': entity_type must be one of area, provider, not 'region'"),
         ({"colour": "red"}, "measure 'my_measure': unknown field(s) colour"),
         ({"evidence": "yes"}, "measure 'my_measure': evidence and contextual must be true or false"),
+        (
+            {"kind": "survey"},
+            "measure 'my_measure': kind must be one of ni7, relationship_poll, learner_survey, employer_survey, assessment, not 'survey'",
+        ),
     ],
 )
 def test_a_malformed_entry_is_refused_naming_the_file_and_measure(tmp_path, change, message):

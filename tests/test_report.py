@@ -1,4 +1,4 @@
-"""Dashboards and people: Parquet exports, the HTML report (checked in headless Chromium), status,
+"""Dashboards and people: the HTML report (checked in headless Chromium), status,
 and a DuckDB 1.x reader opening the published file."""
 
 from __future__ import annotations
@@ -35,21 +35,6 @@ def published(prefect_api, tmp_path_factory):
     warehouse = root / "warehouse" / "scorecard.duckdb"
     summary = nightly(raw_dir=str(root / "raw"), warehouse=str(warehouse), settle_seconds=0)
     return warehouse, summary
-
-
-def test_every_mart_is_exported_as_parquet_row_for_row(published):
-    warehouse, _ = published
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        marts = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'").fetchall()]
-        assert len(marts) >= 16
-        for table in marts:
-            parquet = warehouse.parent / "exports" / f"{table}.parquet"
-            assert parquet.exists(), table
-            for left, right in ((f"marts.{table}", f"read_parquet('{parquet}')"), (f"read_parquet('{parquet}')", f"marts.{table}")):
-                assert con.execute(f"SELECT count(*) FROM (SELECT * FROM {left} EXCEPT ALL SELECT * FROM {right})").fetchone() == (0,), (
-                    table
-                )
-    assert not list((warehouse.parent / "exports").glob(".*partial"))
 
 
 def test_report_pages_are_self_contained(published):
