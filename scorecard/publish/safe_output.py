@@ -12,12 +12,14 @@ become a line feed), a written `_x…_` escaped so it is not read as one.
 
 File names: `file_name` turns values into a name of letters, digits and `_` (a value outside that
 set is slugged and given a hash of itself, so two values never share a file), and `inside` refuses a
-path that resolves outside its folder — through a symlink, for instance.
+path that resolves outside its folder — through a symlink, for instance. `OutputFolder` gives the same
+guarantee to many files in one folder for the cost of one check of the folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -108,10 +110,69 @@ def file_name(parts: Iterable[object], suffix: str) -> str:
 
 def inside(folder: Path, name: str) -> Path:
     """folder / name, refused unless it resolves inside the folder (as the folder itself resolves)."""
-    if "\x00" in name or name in ("", ".", ".."):
-        raise OutputPathError(f"refusing to write {name!r} in {str(folder)!r}: not a file name")
+    check_file_name(folder, name)
     path = folder / name
     resolved, home = path.resolve(), folder.resolve()
     if resolved == home or not resolved.is_relative_to(home):
         raise OutputPathError(f"refusing to write {str(path)!r}: it resolves to {str(resolved)!r}, outside the folder {str(home)!r}")
     return path
+
+
+class OutputFolder:
+    """A folder to write many files in, checked once: it must resolve inside `home` (as `inside` checks)
+    and is then held open, so every file lands in the folder that was checked even if its path is swapped
+    for a link later. Files are plain names in it (no separator). A name that was a symlink when the
+    folder was opened is checked by `inside`, so one leading out of the folder is refused; a link planted
+    later is never written through either: a file is written as a new `.partial` file (opened without
+    following a link) and renamed over its name, which replaces a link rather than following it."""
+
+    def __init__(self, home: Path, name: str = "") -> None:
+        self.path = inside(home, name) if name else home
+        self.fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        with os.scandir(self.fd) as entries:
+            listed = [(entry.name, entry.is_file(), entry.is_symlink()) for entry in entries]
+        self.files = {name for name, is_file, _ in listed if is_file}  # as is_file() says: a link to a file is one
+        self.links = {name for name, _, is_link in listed if is_link}
+
+    def __enter__(self) -> OutputFolder:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        os.close(self.fd)
+
+    def write_atomically(self, name: str, data: bytes) -> None:
+        """Write beside the file, then rename over it: a reader sees the old file or the new one, never half of one."""
+        self.checked(name)
+        partial = self.checked(name + ".partial")
+        try:
+            fd = self.created(partial)
+        except FileExistsError:  # left by a build that died, or planted: removed, never written through
+            os.unlink(partial, dir_fd=self.fd)
+            fd = self.created(partial)
+        try:
+            unwritten = memoryview(data)
+            while unwritten:
+                unwritten = unwritten[os.write(fd, unwritten) :]
+        finally:
+            os.close(fd)
+        os.replace(partial, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+
+    def remove(self, name: str) -> None:
+        os.unlink(self.checked(name), dir_fd=self.fd)
+
+    def created(self, name: str) -> int:
+        return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666, dir_fd=self.fd)
+
+    def checked(self, name: str) -> str:
+        """The name, refused unless it is a plain file name, and if it was a link, one staying in the folder."""
+        if "/" in name:
+            raise OutputPathError(f"refusing to write {name!r} in {str(self.path)!r}: not a plain file name")
+        check_file_name(self.path, name)
+        if name in self.links:
+            inside(self.path, name)
+        return name
+
+
+def check_file_name(folder: Path, name: str) -> None:
+    if "\x00" in name or name in ("", ".", ".."):
+        raise OutputPathError(f"refusing to write {name!r} in {str(folder)!r}: not a file name")
