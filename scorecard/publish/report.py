@@ -311,7 +311,7 @@ def grouped(rows: list[Row], columns: Iterable[str]) -> dict[Key, list[Row]]:
 def write_pages(warehouse: Path, folders: Folders, data: StaleData, fingerprints: dict[str, str]) -> dict[str, str]:
     """The stale scorecard pages first, then index.html (which links to them) and quality.html; each
     page's downloads before the page. Returns the manifest entries of what it wrote."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+    env = RowEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.filters["anchor"] = file_name_part  # an id made of a warehouse value: safe characters only
     env.filters["figure"] = number  # as the charts write it
     run = data.run
@@ -347,6 +347,23 @@ def write_pages(warehouse: Path, folders: Folders, data: StaleData, fingerprints
     if data.quality is not None:
         publish("quality.html.j2", QUALITY, data.quality, root="", **data.quality)
     return written
+
+
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class RowEnvironment(Environment):
+    """Jinja looks `row.name` up as an attribute first, so for a row (a dict) it raises and catches an
+    AttributeError for every cell. A name that is no attribute of a dict is looked up as its key at
+    once: the same answer (a dict has no attributes but its type's), without the exception."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
 
 def index_frameworks(totals: list[Row]) -> list[dict[str, Any]]:
