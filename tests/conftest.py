@@ -39,6 +39,19 @@ def prefect_api():
         yield
 
 
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """The demo run once for the whole session (warehouse, exports and report beside it): read it only;
+    a test that changes it copies it first."""
+    from scorecard.pipeline import PlainSteps, RunOptions, run
+
+    root = tmp_path_factory.mktemp("demo")
+    shutil.copytree(DEMO_RAW, root / "raw", ignore=shutil.ignore_patterns("README.md"))
+    warehouse = root / "warehouse" / "scorecard.duckdb"
+    run(RunOptions(raw_dir=root / "raw", warehouse=warehouse, settle_seconds=0), steps=PlainSteps(workers=2))
+    return warehouse
+
+
 @pytest.fixture
 def demo_raw(tmp_path) -> Path:
     """A private copy of the demo exports, so a test may add, change or remove files."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -12,7 +11,6 @@ import pytest
 
 from conftest import DEMO_RAW
 from scorecard.paths import REFERENCE_DIR
-from scorecard.pipeline import RunOptions, run
 
 CATCHMENT = REFERENCE_DIR / "catchment"
 RUC_LAD = CATCHMENT / "RUC_LAD_2011_EN_LU.csv"
@@ -20,12 +18,8 @@ RURAL_WITH_HUB_TOWNS = "Rural including hub towns (rural & rural related) popula
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("catchment")
-    shutil.copytree(DEMO_RAW, root / "raw", ignore=shutil.ignore_patterns("README.md"))
-    published = root / "warehouse" / "scorecard.duckdb"
-    run(RunOptions(raw_dir=root / "raw", warehouse=published, settle_seconds=0))
-    return published
+def warehouse(demo_warehouse) -> Path:
+    return demo_warehouse
 
 
 def query(path: Path, sql: str, parameters: list | None = None) -> list[tuple]:

@@ -6,14 +6,12 @@ from __future__ import annotations
 import codecs
 import csv
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from scorecard.pipeline import PlainSteps, RunOptions, run
 from scorecard.publish.exports import export_marts
 from scorecard.publish.safe_output import OutputPathError, starts_like_formula
 from scorecard.warehouse.connect import connect
@@ -106,17 +104,6 @@ def test_a_partial_file_linked_out_of_the_folder_is_refused(hostile_warehouse, t
 
 
 # ---- the demo warehouse ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory) -> Path:
-    from conftest import DEMO_RAW
-
-    root = tmp_path_factory.mktemp("demo")
-    shutil.copytree(DEMO_RAW, root / "raw", ignore=shutil.ignore_patterns("README.md"))
-    warehouse = root / "warehouse" / "scorecard.duckdb"
-    run(RunOptions(raw_dir=root / "raw", warehouse=warehouse, settle_seconds=0), steps=PlainSteps(workers=2))
-    return warehouse
 
 
 def mart_rows(warehouse: Path) -> dict[str, int]:

@@ -15,7 +15,6 @@ import pytest
 from conftest import DEMO_RAW
 from scorecard.frameworks import CONTEXT_VARIABLES, load_frameworks, parse_framework
 from scorecard.paths import REFERENCE_DIR, SCORECARDS_DIR
-from scorecard.pipeline import RunOptions, run
 from scorecard.warehouse.transform import transform
 
 HARBOURSIDE = "10001465"  # general FE college, Bristol (Predominantly Urban)
@@ -24,12 +23,8 @@ YEAR = 2023
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("fair-peers")
-    shutil.copytree(DEMO_RAW, root / "raw", ignore=shutil.ignore_patterns("README.md"))
-    published = root / "warehouse" / "scorecard.duckdb"
-    run(RunOptions(raw_dir=root / "raw", warehouse=published, settle_seconds=0))
-    return published
+def warehouse(demo_warehouse) -> Path:
+    return demo_warehouse
 
 
 def frame(path: Path, sql: str, parameters: list | None = None) -> pd.DataFrame:

@@ -3,15 +3,11 @@ measure named, and it lists exactly the measures the marts of the demo warehouse
 
 from __future__ import annotations
 
-import shutil
-
 import duckdb
 import pytest
 import yaml
 
-from conftest import DEMO_RAW
 from scorecard.measures import MEASURES_FILE, MeasureCatalogueError, load_measures, parse_measures
-from scorecard.pipeline import RunOptions, run
 
 ENTRY = {
     "id": "my_measure",
@@ -26,15 +22,6 @@ ENTRY = {
     "source": "A survey.",
     "kind": "ni7",
 }
-
-
-@pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory):
-    root = tmp_path_factory.mktemp("measures")
-    shutil.copytree(DEMO_RAW, root / "raw", ignore=shutil.ignore_patterns("README.md"))
-    warehouse = root / "warehouse" / "scorecard.duckdb"
-    run(RunOptions(raw_dir=root / "raw", warehouse=warehouse, settle_seconds=0))
-    return warehouse
 
 
 def test_the_shipped_catalogue_loads_with_labels_units_and_polarity():

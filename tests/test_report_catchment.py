@@ -11,8 +11,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import DEMO_RAW
-from scorecard.pipeline import RunOptions, run
 from scorecard.publish.catchment import period_text, plain_reading
 from scorecard.publish.report import build_report
 
@@ -22,13 +20,9 @@ CAMDEN_2022 = "community_scorecard-10023139-2022"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("catchment-report")
-    shutil.copytree(DEMO_RAW, root / "raw", ignore=shutil.ignore_patterns("README.md"))
-    warehouse = root / "warehouse" / "scorecard.duckdb"
-    run(RunOptions(raw_dir=root / "raw", warehouse=warehouse, settle_seconds=0))
-    build_report(warehouse, root / "reports")
-    return root
+def demo(demo_warehouse) -> Path:
+    """The demo run's folder: its warehouse and the report the run wrote beside it."""
+    return demo_warehouse.parent
 
 
 def page(demo: Path, name: str) -> str:
@@ -99,7 +93,7 @@ def test_a_suppressed_rural_share_is_shown_as_suppressed_never_a_value(demo):
 
 def test_each_measure_definition_lists_its_own_source_files(demo):
     harbourside = page(demo, "community_scorecard-10001465-2023")
-    with duckdb.connect(str(demo / "warehouse" / "scorecard.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(demo / "scorecard.duckdb"), read_only=True) as con:
         files = dict(
             con.execute(
                 "SELECT kind, list(source_file ORDER BY source_file) FROM marts.entity_sources WHERE entity_code = '10001465' GROUP BY kind"
@@ -116,7 +110,7 @@ def test_each_measure_definition_lists_its_own_source_files(demo):
 
 def test_hostile_catchment_values_are_escaped_and_formula_safe(demo, tmp_path):
     warehouse = tmp_path / "scorecard.duckdb"
-    shutil.copy(demo / "warehouse" / "scorecard.duckdb", warehouse)
+    shutil.copy(demo / "scorecard.duckdb", warehouse)
     with duckdb.connect(str(warehouse)) as con:
         con.execute(
             "UPDATE marts.provider_catchment SET area_name = '<img src=x onerror=alert(1)>', employment_rate_period = '=HYPERLINK(\"x\")' WHERE ukprn = '10061317'"
