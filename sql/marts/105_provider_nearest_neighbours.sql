@@ -53,12 +53,22 @@ distances AS (
            list_distance(p.z, n.z) AS distance
     FROM standardised AS p
     JOIN standardised AS n ON n.framework = p.framework AND n.survey_year = p.survey_year AND n.ukprn <> p.ukprn
+),
+-- The nearest of each provider, kept as the pairs stream past (a bounded heap per provider, not all n²
+-- pairs held and sorted): 50 is the largest k scorecard/frameworks.py allows (MAX_NEAREST_NEIGHBOURS).
+nearest AS (
+    SELECT framework, ukprn, survey_year, any_value(k) AS k,
+           min_by({'neighbour_ukprn': neighbour_ukprn, 'neighbour_name': neighbour_name, 'distance': distance},
+                  {'distance': distance, 'neighbour_ukprn': neighbour_ukprn}, 50) AS neighbours
+    FROM distances
+    GROUP BY framework, ukprn, survey_year
+),
+ranked AS (
+    SELECT *, unnest(range(1, least(k, len(neighbours)) + 1)) AS rank FROM nearest
 )
-SELECT framework, ukprn, survey_year, neighbour_ukprn, neighbour_name,
-       row_number() OVER (PARTITION BY framework, ukprn, survey_year ORDER BY distance, neighbour_ukprn) AS rank,
-       round(distance, 4) AS distance
-FROM distances
-QUALIFY rank <= k
+SELECT framework, ukprn, survey_year, neighbours[rank].neighbour_ukprn AS neighbour_ukprn,
+       neighbours[rank].neighbour_name AS neighbour_name, rank, round(neighbours[rank].distance, 4) AS distance
+FROM ranked
 ORDER BY framework, ukprn, survey_year, rank;
 
 COMMENT ON TABLE marts.provider_nearest_neighbours IS 'Each provider''s k nearest neighbours per survey year, for every framework that asks for them (nearest_neighbours in its YAML): the other registered providers, of any type, whose home districts are most alike on the framework''s context variables — Euclidean distance of z-scores standardised across the providers surveyed that year, ties to the lower UKPRN (as LG Inform''s nearest neighbours). marts.measure_comparisons compares each provider with their mean (benchmark ''nearest_neighbours'').';
