@@ -521,3 +521,21 @@ def test_a_page_name_is_a_safe_file_name_in_the_scorecards_folder():
     for framework, entity in [("../../../../tmp/x/TRAV", "E09000007"), ("tiny", "/etc/passwd"), ("a\\b", "c\x00d"), ("..", "")]:
         name = report.page_name((framework, entity, 2012))
         assert re.fullmatch(r"scorecards/[A-Za-z0-9_]+-[A-Za-z0-9_]+-2012\.html", name), name
+
+
+def test_a_build_in_batches_of_one_entity_writes_what_one_batch_writes(published, tmp_path, monkeypatch):
+    warehouse, _ = published
+    build_report(warehouse, tmp_path / "whole")
+    monkeypatch.setattr(report, "ENTITIES_PER_BATCH", 1)
+    batched = build_report(warehouse, tmp_path / "batched")
+    assert batched.rendered == len(batched.pages) > 3
+
+    def files(folder: Path) -> dict[str, str]:
+        stamp = re.compile(r"\d{2} \w+ \d{4} \d{2}:\d{2} UTC")  # when the page was written
+        return {
+            str(path.relative_to(folder)): stamp.sub("", path.read_text(encoding="utf-8"))
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        }
+
+    assert files(tmp_path / "batched") == files(tmp_path / "whole")

@@ -44,6 +44,7 @@ DRAWING = [SOURCE.parent / name for name in ("catchment.py", "charts.py", "downl
 MANIFEST = ".manifest.json"
 INDEX, QUALITY = "index.html", "quality.html"
 SCORECARDS = "scorecards"  # the folder of the scorecard pages, in the report folder
+ENTITIES_PER_BATCH = 500  # scorecard pages are loaded and written this many entities at a time (batches)
 DOWNLOADS = "downloads"  # the folder of the CSV downloads: <page file stem>.<table>.csv
 # A direction of travel resting on too few indicators ("not comparable") gets no arrow.
 ARROWS = {"improving": "▲", "declining": "▼", "no change": "▶", "first year": "●", "not comparable": ""}
@@ -164,8 +165,10 @@ def build_report(warehouse: Path, out_dir: Path) -> ReportResult:
             }
             if stale:  # pages about to be rewritten leave the manifest first: a build that dies half-way leaves them to the next
                 write_manifest(folders, kept)
-            data = load_stale_data(con, stale)
-        written = write_pages(warehouse, folders, data, current)
+            published = dt.datetime.now(dt.UTC).strftime("%d %B %Y %H:%M UTC")
+            written: dict[str, str] = {}
+            for batch in batches(stale):
+                written |= write_pages(warehouse, folders, load_stale_data(con, batch), current, published)
         now = {**kept, **written}
         gone = {name for name in existing if name.endswith((".html", ".csv"))} - now.keys()
         remove_files(folders, gone)
@@ -270,6 +273,22 @@ class StaleData:
     run: Row | None = None
 
 
+def batches(stale: list[Page]) -> Iterator[list[Page]]:
+    """The stale scorecard pages, ENTITIES_PER_BATCH entities at a time (every page of an entity in the
+    same batch), then the index and quality pages: each batch's rows are loaded, its pages written and
+    its rows let go before the next, so memory follows the batch, not the warehouse."""
+    by_entity: dict[str, list[Page]] = defaultdict(list)
+    for page in stale:
+        if page.key:
+            by_entity[page.key[1]].append(page)
+    entities = sorted(by_entity)
+    for start in range(0, len(entities), ENTITIES_PER_BATCH):
+        yield [page for entity in entities[start : start + ENTITIES_PER_BATCH] for page in by_entity[entity]]
+    others = [page for page in stale if not page.key]
+    if others:
+        yield others
+
+
 def load_stale_data(con: duckdb.DuckDBPyConnection, stale: list[Page]) -> StaleData:
     data = StaleData(run=next(iter(fetch(con, QUERIES["run"])), None))
     stale_scorecards = {page.key for page in stale if page.key}
@@ -308,7 +327,7 @@ def grouped(rows: list[Row], columns: Iterable[str]) -> dict[Key, list[Row]]:
 # ---- pages --------------------------------------------------------------------------------------
 
 
-def write_pages(warehouse: Path, folders: Folders, data: StaleData, fingerprints: dict[str, str]) -> dict[str, str]:
+def write_pages(warehouse: Path, folders: Folders, data: StaleData, fingerprints: dict[str, str], published: str) -> dict[str, str]:
     """The stale scorecard pages first, then index.html (which links to them) and quality.html; each
     page's downloads before the page. Returns the manifest entries of what it wrote."""
     env = RowEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
@@ -316,7 +335,7 @@ def write_pages(warehouse: Path, folders: Folders, data: StaleData, fingerprints
     env.filters["figure"] = number  # as the charts write it
     run = data.run
     common = {
-        "published": dt.datetime.now(dt.UTC).strftime("%d %B %Y %H:%M UTC"),
+        "published": published,
         "warehouse": str(warehouse),
         "run_id": run["run_id"] if run else None,
         "shades": SHADES,
