@@ -165,6 +165,16 @@ def test_ni7_no_suppressed_count_can_be_derived(ni7):
 # ---------------------------------------------------------------------------------- relationship poll
 
 
+def insert_poll_answers(con, groups) -> None:
+    """`n` relationship-poll answers per (area, year, side, n, agreeing): the first `agreeing` agree (5),
+    the rest disagree (2)."""
+    for area, year, side, n, agreeing in groups:
+        con.executemany(
+            f"INSERT INTO staging.relationship_poll_responses VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
+            [[f"{area}{year}{side}{i}", area, year, side, 5 if i < agreeing else 2] for i in range(n)],
+        )
+
+
 @pytest.fixture(scope="module")
 def poll(tmp_path_factory, frameworks):
     path = tmp_path_factory.mktemp("disclosure-poll") / "w.duckdb"
@@ -172,17 +182,15 @@ def poll(tmp_path_factory, frameworks):
         ensure_schema(con)
         # Bristol 2010: sector 8 (2 agree) → primary; public bodies 15 (9 agree) → secondary
         # Camden 2010: sector 12 (6 agree), public bodies 10 (5 agree) → both published
-        for area, side, n, agreeing in [
-            ("E06000023", "sector", 8, 2),
-            ("E06000023", "public_body", 15, 9),
-            ("E09000007", "sector", 12, 6),
-            ("E09000007", "public_body", 10, 5),
-        ]:
-            for i in range(n):
-                con.execute(
-                    f"INSERT INTO staging.relationship_poll_responses VALUES (?, ?, 2010, ?, ?, NULL, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
-                    [f"{area}{side}{i}", area, side, 5 if i < agreeing else 2],
-                )
+        insert_poll_answers(
+            con,
+            [
+                ("E06000023", 2010, "sector", 8, 2),
+                ("E06000023", 2010, "public_body", 15, 9),
+                ("E09000007", 2010, "sector", 12, 6),
+                ("E09000007", 2010, "public_body", 10, 5),
+            ],
+        )
     transform(path, frameworks)
     return path
 
@@ -562,18 +570,16 @@ def pooled_poll(tmp_path_factory, frameworks):
         ensure_schema(con)
         # 2010: Bristol 9 answers (primary), Camden 22: all surveyed areas less Camden would give Bristol away.
         # 2011: Bristol 9 and Rushcliffe 8 (both primary), Camden 22: the pooled figure reveals only their sum.
-        for area, year, n, agreeing in [
-            ("E06000023", 2010, 9, 3),
-            ("E09000007", 2010, 22, 11),
-            ("E06000023", 2011, 9, 3),
-            ("E07000176", 2011, 8, 6),
-            ("E09000007", 2011, 22, 11),
-        ]:
-            for i in range(n):
-                con.execute(
-                    f"INSERT INTO staging.relationship_poll_responses VALUES (?, ?, ?, 'sector', ?, NULL, NULL, NULL, NULL, NULL, {LINEAGE}, NULL)",
-                    [f"{area}{year}{i}", area, year, 5 if i < agreeing else 2],
-                )
+        insert_poll_answers(
+            con,
+            [
+                ("E06000023", 2010, "sector", 9, 3),
+                ("E09000007", 2010, "sector", 22, 11),
+                ("E06000023", 2011, "sector", 9, 3),
+                ("E07000176", 2011, "sector", 8, 6),
+                ("E09000007", 2011, "sector", 22, 11),
+            ],
+        )
     transform(path, frameworks)
     return path
 
